@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// DSP and inference code is built optimised in every configuration: at -Onone the
+// render path allocates (unspecialised generics, boxed values) and runs 20-300x slower.
+let realtimeFlags: [SwiftSetting] = [
+    .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"]),
+]
+
+let package = Package(
+    name: "Whittle",
+    products: [
+        .executable(name: "whittle", targets: ["whittle"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages found through pkg-config).
+        .systemLibrary(name: "CJACK", pkgConfig: "jack", providers: [.apt(["libjack-jackd2-dev"])]),
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        // Tiny C helpers for the audio thread: atomics, FTZ/DAZ, clock, probe hooks.
+        .target(name: "CRealtime"),
+
+        // Real-time world.
+        .target(name: "WhittleDSP", dependencies: ["CRealtime"], swiftSettings: realtimeFlags),
+        .target(name: "WhittleProcessors", dependencies: ["WhittleDSP", "CRealtime"], swiftSettings: realtimeFlags),
+        .target(name: "WhittleEngine", dependencies: ["WhittleDSP", "WhittleProcessors", "CRealtime"], swiftSettings: realtimeFlags),
+
+        // Both worlds: backends and event writers.
+        .target(name: "WhittleIO", dependencies: ["WhittleEngine", "CJACK", "CALSA", "CSndFile", "CRealtime"], swiftSettings: realtimeFlags),
+
+        // Inference runtime (real-time world): layers, kernels, safetensors models.
+        .target(name: "WhittleNN", swiftSettings: realtimeFlags),
+
+        // Offline world: data generation (MIDI -> fluidsynth -> audio + ground truth) and metrics.
+        .target(name: "WhittleData", dependencies: ["CSndFile"]),
+        .target(name: "WhittleEval"),
+
+        .executableTarget(name: "whittle", dependencies: [
+            "WhittleIO", "WhittleEngine", "WhittleData", "WhittleEval", "WhittleNN",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "WhittleDSPTests", dependencies: ["WhittleDSP"]),
+        .testTarget(name: "WhittleEngineTests", dependencies: ["WhittleEngine", "WhittleIO"]),
+        .testTarget(name: "WhittleLiveTests", dependencies: ["WhittleIO"]),
+        .testTarget(name: "WhittleNNTests", dependencies: ["WhittleNN"]),
+        .testTarget(name: "WhittleDataTests", dependencies: ["WhittleData", "WhittleEval"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// Data generation: MIDI -> fluidsynth -> audio + exact annotations.

@@ -1,0 +1,1 @@
+// mir_eval-style metrics.

@@ -1,0 +1,1 @@
+// Inference runtime: see issue 3.
