@@ -1,6 +1,86 @@
 import ArgumentParser
+import Glibc
+import WhittleEngine
+import WhittleIO
 
 struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "(not built yet)")
-    func run() throws { throw ExitCode(2) }
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the engine live on JACK or ALSA until stopped (SIGINT/SIGTERM) or --duration.",
+        discussion: """
+        JACK: registers whittle:in_1, whittle:out_1 and whittle:midi_out and connects nothing unless \
+        asked (--connect-in/--connect-out/--connect-midi). The server must already run (it is never started).
+        ALSA: opens --device for capture and playback (playback only if it has no capture).
+        """
+    )
+
+    enum Backend: String, ExpressibleByArgument, CaseIterable { case jack, alsa }
+
+    @Option(help: "Audio backend: jack or alsa.") var backend: Backend = .jack
+    @Option(help: "Processing chain, e.g. \"flux,click\".") var chain = "flux,click"
+    @Option(help: "Stop after this many seconds (default: run until SIGINT/SIGTERM).") var duration: Double?
+    @Option(help: "Write events as JSONL to FILE ('-' for stdout).") var events: String?
+
+    @Option(help: "JACK server name (default server if omitted).") var server: String?
+    @Option(name: .customLong("connect-in"), help: "JACK port to connect to whittle:in_1 (repeatable).")
+    var connectIn: [String] = []
+    @Option(name: .customLong("connect-out"), help: "JACK port to connect whittle:out_1 to (repeatable).")
+    var connectOut: [String] = []
+    @Option(name: .customLong("connect-midi"), help: "JACK MIDI port to connect whittle:midi_out to (repeatable).")
+    var connectMIDI: [String] = []
+    @Option(name: .customLong("midi-note"), help: "MIDI note for onset events (0-127).") var midiNote = 60
+
+    @Option(help: "ALSA PCM device name (ALSA backend).") var device: String?
+    @Option(help: "ALSA period size in frames.") var period = 256
+    @Option(help: "ALSA periods per buffer.") var periods = 3
+    @Option(help: "ALSA sample rate in Hz.") var rate = 48000
+
+    func validate() throws {
+        func bad(_ message: String) throws -> Never {
+            printError(message)
+            throw ExitCode(2)
+        }
+        if let duration, !(duration > 0) { try bad("--duration must be > 0") }
+        if !(0...127).contains(midiNote) { try bad("--midi-note must be in 0...127") }
+        if period <= 0 { try bad("--period must be > 0") }
+        if periods < 2 { try bad("--periods must be >= 2") }
+        if rate <= 0 { try bad("--rate must be > 0") }
+        if backend == .alsa && device == nil { try bad("--backend alsa needs --device NAME (see 'whittle devices')") }
+    }
+
+    func run() throws {
+        RunSignals.blockTermination()
+        let engine: Engine
+        do {
+            engine = try Engine(chain: ChainSpec.parse(chain))
+        } catch {
+            printError("bad --chain '\(chain)': \(error)")
+            throw ExitCode(2)
+        }
+        switch backend {
+        case .jack: try runJACK(engine: engine)
+        case .alsa: try runALSA(engine: engine)
+        }
+    }
+
+    /// Control loop shared by the backends: returns why it stopped.
+    func waitForStop(poll: () -> String?) -> String? {
+        let start = whittleNow()
+        while true {
+            if let failure = poll() { return failure }
+            var tick = 0.1
+            if let duration {
+                let left = duration - (whittleNow() - start)
+                if left <= 0 { return nil }
+                tick = min(tick, left)
+            }
+            if RunSignals.wait(seconds: tick) != nil { return nil }
+        }
+    }
+}
+
+func whittleNow() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }

@@ -1,0 +1,27 @@
+import ArgumentParser
+import WhittleEngine
+import WhittleIO
+
+extension RunCommand {
+    func runJACK(engine: Engine) throws {
+        var options = JACKHost.Options(serverName: server)
+        options.onsetNote = UInt8(midiNote)
+        let host: JACKHost
+        do {
+            host = try JACKHost(engine: engine, options: options)
+            try host.activate(connectIn: connectIn, connectOut: connectOut, connectMIDI: connectMIDI)
+        } catch let error as JACKError {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+        printNote("running on JACK server '\(server ?? "default")': \(host.sampleRate) Hz, "
+                  + "\(host.blockSize) frames/block, latency \(host.latencyFrames) frames, chain \(chain)")
+        let failure = waitForStop(poll: host.poll)
+        host.close()
+        RunSummary(stats: engine.stats(), sampleRate: Double(host.sampleRate), backend: "jack", jack: host.report).print()
+        if let failure {
+            printError("JACK server shut down: \(failure)")
+            throw ExitCode(1)
+        }
+    }
+}
