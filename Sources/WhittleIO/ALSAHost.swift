@@ -13,6 +13,8 @@ public struct ALSAReport: Sendable {
     public var periods: Int
     public var frames: UInt64
     public var recoveries: UInt64
+    /// Recoveries triggered by the stall detector rather than by an ALSA error.
+    public var stalls: UInt64
     public var realtimePriority: String?
 }
 
@@ -101,7 +103,7 @@ public final class ALSAHost {
         return ALSAReport(
             device: options.device, mode: mode, format: playback.format.description, channels: playback.channels,
             sampleRate: playback.rate, periodSize: playback.periodSize, periods: playback.bufferSize / max(1, playback.periodSize),
-            frames: loop.pointee.load(.frames), recoveries: loop.pointee.load(.recoveries),
+            frames: loop.pointee.load(.frames), recoveries: loop.pointee.load(.recoveries), stalls: loop.pointee.load(.late),
             realtimePriority: prio > 0 ? "SCHED_FIFO \(prio)" : nil)
     }
 

@@ -5,7 +5,7 @@ import WhittleEngine
 
 /// The ALSA audio thread's state: raw handles and buffers only (no class references, so no ARC).
 struct ALSALoop {
-    enum Slot { case stop, failed, frames, recoveries, priority }
+    enum Slot { case stop, failed, frames, recoveries, priority, late }
 
     let rt: EngineRT
     let playback: OpaquePointer
@@ -22,6 +22,13 @@ struct ALSALoop {
     let monoOut: UnsafeMutablePointer<Float>
     let slots: UnsafeMutablePointer<UInt64>
     var realtimePriority: Int32 = 70
+    let rate: Double
+    // Stall detection: some PCMs (the JACK plugin among them) never report an xrun, they
+    // silently pad or drop. We compare frames moved with the clock since the last (re)start.
+    let lateThreshold: UInt64
+    var anchorNs: UInt64 = 0
+    var anchorFrames: Int64 = 0
+    var minLagNs: Int64 = .max
     /// Set by the loop before it raises `.failed`.
     var failure: String?
 
@@ -44,8 +51,11 @@ struct ALSALoop {
         monoIn.initialize(repeating: 0, count: period)
         monoOut = .allocate(capacity: period)
         monoOut.initialize(repeating: 0, count: period)
-        slots = .allocate(capacity: 5)
-        slots.initialize(repeating: 0, count: 5)
+        slots = .allocate(capacity: 6)
+        slots.initialize(repeating: 0, count: 6)
+        rate = Double(playback.rate)
+        let slack = Double(playback.bufferSize + 2 * period) / Double(playback.rate)
+        lateThreshold = UInt64(max(slack, 0.010) * 1e9)
     }
 
     func deallocate() {
@@ -63,6 +73,7 @@ struct ALSALoop {
         case .frames: 2
         case .recoveries: 3
         case .priority: 4
+        case .late: 5
         }
     }
     func load(_ s: Slot) -> UInt64 { whittle_load_acquire_u64(slots + index(s)) }
@@ -93,6 +104,12 @@ struct ALSALoop {
                 continue
             }
             add(.frames, UInt64(period))
+            if fellBehind() {
+                rt.noteXrun()
+                add(.recoveries, 1)
+                add(.late, 1)
+                guard restart() else { return }
+            }
         }
         snd_pcm_drop(playback)
         if let capture { snd_pcm_drop(capture) }
@@ -136,10 +153,23 @@ struct ALSALoop {
         return done
     }
 
+    /// True when the loop has lost more real time than the buffer can hide (a stall that the
+    /// device did not report as an xrun).
+    mutating func fellBehind() -> Bool {
+        anchorFrames += Int64(period)
+        let elapsed = Int64(whittle_now_ns() &- anchorNs)
+        let lag = elapsed - Int64(Double(anchorFrames) * 1e9 / rate)
+        minLagNs = min(minLagNs, lag)
+        return lag - minLagNs > Int64(lateThreshold)
+    }
+
     /// An xrun (or suspend) on either side: count it, recover the failing stream, and restart
     /// both from a fresh prefill so the input→output distance stays what it was at start.
     mutating func recover(_ code: Int32) -> Bool {
         if code == -EPIPE || code == -ESTRPIPE || code == -EINTR {
+            // Let ALSA do its part (resume after suspend, prepare after xrun) on both streams.
+            _ = snd_pcm_recover(playback, code, 1)
+            if let capture { _ = snd_pcm_recover(capture, code, 1) }
             rt.noteXrun()
             add(.recoveries, 1)
             return restart()
@@ -169,6 +199,9 @@ struct ALSALoop {
             code = snd_pcm_start(capture)
             if code < 0 { fail("cannot start ALSA capture: \(alsaMessage(code))"); return false }
         }
+        anchorNs = whittle_now_ns()
+        anchorFrames = 0
+        minLagNs = .max
         return true
     }
 

@@ -26,7 +26,7 @@ struct RunSummary {
         if let alsa {
             lines.append("  dropped events \(stats.droppedEvents)")
             lines.append("  alsa: \(alsa.device) \(alsa.mode), \(alsa.format), \(alsa.channels) ch, \(alsa.sampleRate) Hz, period \(alsa.periodSize) x \(alsa.periods)")
-            lines.append("  alsa: frames \(alsa.frames), recoveries \(alsa.recoveries), realtime priority \(alsa.realtimePriority ?? "not permitted")")
+            lines.append("  alsa: frames \(alsa.frames), recoveries \(alsa.recoveries) (\(alsa.stalls) unreported stalls), realtime priority \(alsa.realtimePriority ?? "not permitted")")
         }
         writeAll(1, lines.joined(separator: "\n") + "\n")
     }
