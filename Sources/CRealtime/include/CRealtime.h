@@ -18,6 +18,14 @@ WHITTLE_RT static inline void *whittle_exchange_ptr(void **p, void *v) { return 
 WHITTLE_RT static inline void *whittle_load_acquire_ptr(void *const *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 WHITTLE_RT static inline void whittle_store_release_ptr(void **p, void *v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 
+// ---- math for the audio thread (libm, no allocation or locks) ----
+WHITTLE_RT static inline float whittle_sqrtf(float x) { return __builtin_sqrtf(x); }
+WHITTLE_RT static inline float whittle_logf(float x) { return __builtin_logf(x); }
+WHITTLE_RT static inline float whittle_log1pf(float x) { return __builtin_log1pf(x); }
+WHITTLE_RT static inline float whittle_expf(float x) { return __builtin_expf(x); }
+WHITTLE_RT static inline float whittle_sinf(float x) { return __builtin_sinf(x); }
+WHITTLE_RT static inline float whittle_tanhf(float x) { return __builtin_tanhf(x); }
+
 // ---- time: CLOCK_MONOTONIC through the vDSO (no kernel entry) ----
 WHITTLE_RT uint64_t whittle_now_ns(void);
 

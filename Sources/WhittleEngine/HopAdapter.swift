@@ -1,0 +1,66 @@
+import WhittleDSP
+
+/// Feeds a fixed-hop processor from host blocks of any size: resamples host audio to the
+/// processor's rate (when it differs) and cuts the stream into hops. Block boundaries
+/// never change what the processor sees.
+struct HopAdapter {
+    let resampler: Resampler?
+    let hop: Int
+    let converted: UnsafeMutablePointer<Float>   // this block's input at the processor's rate
+    let hopBuffer: UnsafeMutablePointer<Float>
+    let fill: UnsafeMutablePointer<Int>          // [0] samples in hopBuffer, [1] hops completed
+
+    init(hostRate: Int, processorRate: Int, hop: Int, maxBlock: Int) {
+        self.hop = hop
+        resampler = hostRate == processorRate ? nil : Resampler(inRate: hostRate, outRate: processorRate)
+        converted = RawBuffer.floats(resampler?.maxOutput(forInput: maxBlock) ?? maxBlock)
+        hopBuffer = RawBuffer.floats(hop)
+        fill = .allocate(capacity: 2)
+        fill.initialize(repeating: 0, count: 2)
+    }
+
+    func deallocate() {
+        resampler?.deallocate(); converted.deallocate(); hopBuffer.deallocate(); fill.deallocate()
+    }
+
+    func reset() {
+        resampler?.reset()
+        fill[0] = 0
+        fill[1] = 0
+    }
+
+    /// Host frames between an input instant and the moment the resampler has emitted it.
+    var resamplerLatency: Int { resampler?.latencyInInputSamples ?? 0 }
+
+    /// Converts one host block; returns how many processor-rate samples are ready in `converted`.
+    @_noLocks @_noAllocation
+    func convert(_ input: UnsafePointer<Float>, frames: Int) -> Int {
+        guard let resampler else {
+            for n in 0..<frames { converted[n] = input[n] }
+            return frames
+        }
+        return resampler.process(input, count: frames, into: converted)
+    }
+
+    /// Moves converted samples from `cursor` into the hop buffer; true when a full hop is ready
+    /// (the caller processes `hopBuffer` and calls again with the same cursor).
+    @_noLocks @_noAllocation
+    func nextHop(cursor: inout Int, available: Int) -> Bool {
+        var filled = fill[0]
+        while filled < hop && cursor < available {
+            hopBuffer[filled] = converted[cursor]
+            filled += 1
+            cursor += 1
+        }
+        if filled == hop {
+            fill[0] = 0
+            fill[1] += 1
+            return true
+        }
+        fill[0] = filled
+        return false
+    }
+
+    /// Processor samples consumed in completed hops.
+    var samplesDone: Int { fill[1] * hop }
+}

@@ -1,0 +1,72 @@
+import CRealtime
+import WhittleDSP
+import WhittleProcessors
+
+/// One processor in a chain. A closed enum of plain handles: dispatch is a `switch`
+/// the compiler can see through (no existentials, no ARC on the audio thread).
+enum ProcessorNode {
+    case flux(FluxNode)
+    case click(ClickSonifier)
+    case canary
+
+    var isGenerator: Bool {
+        if case .click = self { return true }
+        return false
+    }
+
+    func deallocate() {
+        switch self {
+        case .flux(let n): n.deallocate()
+        case .click(let c): c.deallocate()
+        case .canary: break
+        }
+    }
+
+    func reset() {
+        switch self {
+        case .flux(let n): n.reset()
+        case .click(let c): c.reset()
+        case .canary: break
+        }
+    }
+}
+
+/// The spectral-flux detector behind its hop adapter, reporting events in host frames.
+struct FluxNode {
+    let adapter: HopAdapter
+    let detector: SpectralFluxOnset
+    let hostRate: Int
+    let processorRate: Int
+
+    init(hostRate: Int, maxBlock: Int) {
+        detector = SpectralFluxOnset()
+        processorRate = detector.settings.sampleRate
+        self.hostRate = hostRate
+        adapter = HopAdapter(hostRate: hostRate, processorRate: processorRate,
+                             hop: detector.settings.hop, maxBlock: maxBlock)
+    }
+
+    func deallocate() { adapter.deallocate(); detector.deallocate() }
+    func reset() { adapter.reset(); detector.reset() }
+
+    /// Host frames from an onset to the block in which it is reported, at most.
+    var maxReportDelay: Int {
+        let delay = detector.maxReportDelay * hostRate
+        return (delay + processorRate - 1) / processorRate + adapter.resamplerLatency + 1
+    }
+
+    @_noLocks @_noAllocation
+    func run(_ input: UnsafePointer<Float>, frames: Int, chainStart: Int64, sink: EventSink, publish: Bool, bypass: Bool) {
+        let available = adapter.convert(input, frames: frames)
+        var cursor = 0
+        while adapter.nextHop(cursor: &cursor, available: available) {
+            if bypass { continue }
+            var strength: Float = 0
+            let position = detector.process(hop: adapter.hopBuffer, strength: &strength)
+            if position < 0 || !strength.isFinite { continue }
+            // Processor sample → host frame, rounded to nearest.
+            let host = (Int64(position) * Int64(hostRate) + Int64(processorRate / 2)) / Int64(processorRate)
+            sink.emit(Event(kind: .onset, frame: chainStart + max(0, host), strength: strength), publish: publish)
+        }
+    }
+}
