@@ -69,7 +69,7 @@ public struct EngineRT: BitwiseCopyable {
     public func noteXrun() { whittle_fetch_add_u64(counters + Counter.xruns.rawValue, 1) }
 
     /// Events emitted during the last `render` call, for output on the audio thread (MIDI).
-    public var lastBlockEventCount: Int { sink.count.pointee }
+    public var lastBlockEventCount: Int { @_noLocks @_noAllocation get { sink.count.pointee } }
 
     @_noLocks @_noAllocation
     public func lastBlockEvent(_ index: Int) -> Event { sink.block[index] }

@@ -118,9 +118,9 @@ let jackShutdownCallback: JackInfoShutdownCallback = { _, reason, arg in
 /// so the engine is never rendered while it reallocates.
 func jackReconfigure(_ ctx: UnsafeMutablePointer<JACKContext>, sampleRate: Double?, blockSize: Int?) -> Bool {
     let engine = ctx.pointee.engine.takeUnretainedValue()
-    let rate = sampleRate ?? engine.sampleRate
+    let rate = sampleRate ?? Double(engine.sampleRate)
     let needed = max(blockSize ?? 0, ctx.pointee.maxBlock)
-    if rate == engine.sampleRate && needed <= ctx.pointee.maxBlock { return true }
+    if rate == Double(engine.sampleRate) && needed <= ctx.pointee.maxBlock { return true }
     ctx.setFlag(.paused, true)
     while ctx.flag(.inProcess) { usleep(100) }
     defer { ctx.setFlag(.paused, false) }

@@ -9,8 +9,10 @@ extension RunCommand {
         options.period = period
         options.periods = periods
         let host: ALSAHost
+        var pump: EventPump?
         do {
             host = try ALSAHost(engine: engine, options: options)
+            pump = try startEventPump(engine: engine)
             try host.start()
         } catch let error as ALSAError {
             printError("\(error)")
@@ -22,6 +24,7 @@ extension RunCommand {
                   + "\(r.sampleRate) Hz, \(r.format) x\(r.channels), period \(r.periodSize) x \(r.periods), chain \(chain)")
         let failure = waitForStop(poll: host.poll)
         host.stop()
+        stopEventPump(pump)
         RunSummary(stats: engine.stats(), sampleRate: Double(host.sampleRate), backend: "alsa", alsa: host.report).print()
         if let failure {
             printError(failure)

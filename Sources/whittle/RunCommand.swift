@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
         RunSignals.blockTermination()
         let engine: Engine
         do {
-            engine = try Engine(chain: ChainSpec.parse(chain))
+            engine = Engine(chain: try ChainSpec.parse(chain))
         } catch {
             printError("bad --chain '\(chain)': \(error)")
             throw ExitCode(2)
@@ -61,6 +61,23 @@ struct RunCommand: ParsableCommand {
         case .jack: try runJACK(engine: engine)
         case .alsa: try runALSA(engine: engine)
         }
+    }
+
+    /// Starts the JSONL event writer thread if --events was given (after the engine is prepared).
+    func startEventPump(engine: Engine) throws -> EventPump? {
+        guard let events else { return nil }
+        do {
+            let pump = EventPump(engine: engine, writers: [try JSONLWriter(path: events)])
+            pump.start()
+            return pump
+        } catch {
+            printError("cannot write events to '\(events)': \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    func stopEventPump(_ pump: EventPump?) {
+        do { try pump?.stop() } catch { printError("event output failed: \(error)") }
     }
 
     /// Control loop shared by the backends: returns why it stopped.

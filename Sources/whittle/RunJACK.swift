@@ -7,8 +7,10 @@ extension RunCommand {
         var options = JACKHost.Options(serverName: server)
         options.onsetNote = UInt8(midiNote)
         let host: JACKHost
+        var pump: EventPump?
         do {
             host = try JACKHost(engine: engine, options: options)
+            pump = try startEventPump(engine: engine)
             try host.activate(connectIn: connectIn, connectOut: connectOut, connectMIDI: connectMIDI)
         } catch let error as JACKError {
             printError("\(error)")
@@ -18,6 +20,7 @@ extension RunCommand {
                   + "\(host.blockSize) frames/block, latency \(host.latencyFrames) frames, chain \(chain)")
         let failure = waitForStop(poll: host.poll)
         host.close()
+        stopEventPump(pump)
         RunSummary(stats: engine.stats(), sampleRate: Double(host.sampleRate), backend: "jack", jack: host.report).print()
         if let failure {
             printError("JACK server shut down: \(failure)")

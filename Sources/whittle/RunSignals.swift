@@ -28,7 +28,7 @@ enum RunSignals {
 
 /// One line on stderr, the way every run failure is reported.
 func printError(_ message: String) {
-    let line = "whittle: error: \(message)\n"
+    let line = "whittle: \(message)\n"
     writeAll(2, line)
 }
 

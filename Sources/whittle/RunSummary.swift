@@ -18,13 +18,13 @@ struct RunSummary {
         lines.append("  xruns \(stats.xruns)  deadline misses \(stats.deadlineMisses)  bypasses \(stats.bypasses)")
         lines.append("  render us: p50 \(us(stats.renderP50))  p99.9 \(us(stats.renderP999))  max \(us(stats.renderMax))")
         if let jack {
-            lines.append("  events \(jack.events)  dropped events \(stats.droppedEvents)  MIDI dropped \(jack.midiDropped)")
+            lines.append("  events \(stats.events)  dropped events \(stats.droppedEvents)  MIDI dropped \(jack.midiDropped)")
             lines.append("  jack: \(jack.sampleRate) Hz, \(jack.blockSize) frames/block, latency \(jack.latency) frames")
             let first = jack.firstJackFrame.map(String.init) ?? "none"
             lines.append("  jack frames: first \(first), anchor jack \(jack.anchorJackFrame) = engine \(jack.anchorEngineFrame), skipped cycles \(jack.discontinuities)")
         }
         if let alsa {
-            lines.append("  dropped events \(stats.droppedEvents)")
+            lines.append("  events \(stats.events)  dropped events \(stats.droppedEvents)")
             lines.append("  alsa: \(alsa.device) \(alsa.mode), \(alsa.format), \(alsa.channels) ch, \(alsa.sampleRate) Hz, period \(alsa.periodSize) x \(alsa.periods)")
             lines.append("  alsa: frames \(alsa.frames), recoveries \(alsa.recoveries) (\(alsa.stalls) unreported stalls), realtime priority \(alsa.realtimePriority ?? "not permitted")")
         }
