@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 
 @main
 struct Whittle: ParsableCommand {
@@ -10,4 +11,19 @@ struct Whittle: ParsableCommand {
             DataCommand.self, EvalCommand.self, BenchCommand.self,
         ]
     )
+
+    /// ArgumentParser exits 64 (EX_USAGE) on bad usage; the project's convention is 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                let message = fullMessage(for: error)
+                if !message.isEmpty { writeAll(2, message + "\n") }
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,127 @@
+// playrec: plays a mono float signal into one JACK port and records another, on JACK's frame
+// clock, with the server in freewheel mode (bit-exact, no xruns, as fast as the CPU allows).
+//
+// Two clients, so the graph is playrec_play -> (device under test) -> playrec_rec with no cycle,
+// hence no extra cycle of delay. The player starts the signal at the first cycle after the
+// server has entered freewheel; that cycle's frame time S is printed as "start_frame S".
+// The recording holds the frames from S on: recording[i] is the test port at frame S + i.
+//
+// With a 7th argument "realtime" the server is left in normal mode (for probe runs that need
+// a live signal at real-time pace; the recording is then not guaranteed to be gapless).
+//
+// usage: playrec SERVER IN.f32 OUT.f32 RECORD_FRAMES SINK_PORT SOURCE_PORT [realtime]
+// (raw native-endian float32 mono files)
+#define _GNU_SOURCE
+#include <jack/jack.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static float *signal_data;
+static long signal_frames;
+static float *recording;
+static long record_frames;
+static jack_client_t *player, *recorder;
+static jack_port_t *play_port, *rec_port;
+
+static int freewheeling;      // set by the freewheel callback
+static int armed;             // set by main once freewheel is on
+static int64_t start_frame = -1;
+static int recorded_done;
+
+static int play_process(jack_nframes_t n, void *arg) {
+    (void)arg;
+    float *out = jack_port_get_buffer(play_port, n);
+    memset(out, 0, n * sizeof(float));
+    jack_nframes_t now = jack_last_frame_time(player);
+    int64_t s = __atomic_load_n(&start_frame, __ATOMIC_ACQUIRE);
+    if (s < 0) {
+        if (!__atomic_load_n(&armed, __ATOMIC_ACQUIRE)) return 0;
+        s = now;
+        __atomic_store_n(&start_frame, s, __ATOMIC_RELEASE);
+    }
+    long t = (long)(jack_nframes_t)(now - (jack_nframes_t)s);
+    for (jack_nframes_t i = 0; i < n; i++)
+        if (t + (long)i < signal_frames) out[i] = signal_data[t + i];
+    return 0;
+}
+
+static int rec_process(jack_nframes_t n, void *arg) {
+    (void)arg;
+    int64_t s = __atomic_load_n(&start_frame, __ATOMIC_ACQUIRE);
+    if (s < 0) return 0;
+    const float *in = jack_port_get_buffer(rec_port, n);
+    long t = (long)(jack_nframes_t)(jack_last_frame_time(recorder) - (jack_nframes_t)s);
+    for (jack_nframes_t i = 0; i < n; i++)
+        if (t + (long)i >= 0 && t + (long)i < record_frames) recording[t + i] = in[i];
+    if (t + (long)n >= record_frames) __atomic_store_n(&recorded_done, 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+static void on_freewheel(int starting, void *arg) {
+    (void)arg;
+    __atomic_store_n(&freewheeling, starting, __ATOMIC_RELEASE);
+}
+
+static jack_client_t *open_client(const char *name, const char *server) {
+    jack_status_t status;
+    jack_client_t *c = jack_client_open(name, JackNoStartServer | JackServerName, &status, server);
+    if (!c) { fprintf(stderr, "playrec: cannot open client %s on %s (0x%x)\n", name, server, status); exit(1); }
+    return c;
+}
+
+static void sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 7 && argc != 8) { fprintf(stderr, "usage: playrec SERVER IN.f32 OUT.f32 RECORD_FRAMES SINK_PORT SOURCE_PORT [realtime]\n"); return 2; }
+    int freewheel = !(argc == 8 && strcmp(argv[7], "realtime") == 0);
+    const char *server = argv[1];
+    FILE *f = fopen(argv[2], "rb");
+    if (!f) { perror(argv[2]); return 2; }
+    fseek(f, 0, SEEK_END);
+    signal_frames = ftell(f) / (long)sizeof(float);
+    fseek(f, 0, SEEK_SET);
+    signal_data = malloc(signal_frames * sizeof(float));
+    if (fread(signal_data, sizeof(float), signal_frames, f) != (size_t)signal_frames) { perror("read"); return 2; }
+    fclose(f);
+    record_frames = atol(argv[4]);
+    recording = calloc(record_frames, sizeof(float));
+
+    player = open_client("playrec_play", server);
+    recorder = open_client("playrec_rec", server);
+    play_port = jack_port_register(player, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    rec_port = jack_port_register(recorder, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
+    jack_set_process_callback(player, play_process, NULL);
+    jack_set_process_callback(recorder, rec_process, NULL);
+    jack_set_freewheel_callback(player, on_freewheel, NULL);
+    if (jack_activate(player) || jack_activate(recorder)) { fprintf(stderr, "playrec: cannot activate\n"); return 1; }
+    if (jack_connect(player, jack_port_name(play_port), argv[5])) { fprintf(stderr, "playrec: cannot connect to %s\n", argv[5]); return 1; }
+    if (jack_connect(recorder, argv[6], jack_port_name(rec_port))) { fprintf(stderr, "playrec: cannot connect from %s\n", argv[6]); return 1; }
+
+    if (freewheel) {
+        if (jack_set_freewheel(player, 1)) { fprintf(stderr, "playrec: cannot start freewheel\n"); return 1; }
+        for (int i = 0; i < 5000 && !__atomic_load_n(&freewheeling, __ATOMIC_ACQUIRE); i++) sleep_ms(1);
+        if (!__atomic_load_n(&freewheeling, __ATOMIC_ACQUIRE)) { fprintf(stderr, "playrec: freewheel did not start\n"); return 1; }
+    }
+    __atomic_store_n(&armed, 1, __ATOMIC_RELEASE);
+    for (int i = 0; i < 600000 && !__atomic_load_n(&recorded_done, __ATOMIC_ACQUIRE); i++) sleep_ms(1);
+    int done = __atomic_load_n(&recorded_done, __ATOMIC_ACQUIRE);
+    if (freewheel) jack_set_freewheel(player, 0);
+    jack_deactivate(recorder);
+    jack_deactivate(player);
+    if (!done) { fprintf(stderr, "playrec: recording did not finish\n"); return 1; }
+
+    f = fopen(argv[3], "wb");
+    if (!f || fwrite(recording, sizeof(float), record_frames, f) != (size_t)record_frames) { perror(argv[3]); return 1; }
+    fclose(f);
+    printf("start_frame %lld\n", (long long)start_frame);
+    jack_client_close(recorder);
+    jack_client_close(player);
+    return 0;
+}
