@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+/// All live tests share the two cores and start their own JACK servers: run them one at a time.
+@Suite(.serialized)
+struct LiveTests {}
+
+enum Live {
+    /// The package root, found from this file's path.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The `whittle` binary under test: $WHITTLE_BIN, else the one built next to this test bundle
+    /// (`swift test` builds it in the same configuration; its real-time modules are -O everywhere).
+    static func whittle() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["WHITTLE_BIN"] { return path }
+        let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let candidate = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("whittle").path
+        guard FileManager.default.isExecutableFile(atPath: candidate) else {
+            throw LiveError("whittle binary not found at \(candidate); build it or set WHITTLE_BIN")
+        }
+        return candidate
+    }
+
+    /// A fresh scratch directory for one test.
+    static func scratch(_ name: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("whittle-live-\(getpid())-\(name)-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Compiles one of the in-repo C helpers with the system compiler.
+    static func compileC(_ source: String, output: URL, flags: [String]) throws {
+        let result = try run("/usr/bin/cc", ["-O2", "-Wall", "-o", output.path, root.appendingPathComponent(source).path] + flags,
+                             timeout: 60)
+        guard result.status == 0 else { throw LiveError("cc \(source) failed:\n\(result.stderr)") }
+    }
+}
+
+struct LiveError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// A child process with stdout and stderr in files (no pipe can fill up and stall it).
+final class Child {
+    let process = Process()
+    let out: URL
+    let err: URL
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], in dir: URL, tag: String) throws {
+        out = dir.appendingPathComponent("\(tag).out")
+        err = dir.appendingPathComponent("\(tag).err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var stdout: String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOf: err, encoding: .utf8)) ?? "" }
+
+    /// Waits until stderr or stdout contains `text`; false on timeout or early exit.
+    func waitFor(_ text: String, timeout: Double) -> Bool {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if stderr.contains(text) || stdout.contains(text) { return true }
+            if !process.isRunning { return stderr.contains(text) || stdout.contains(text) }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    /// Waits for exit; kills the process (SIGKILL) and returns nil on timeout.
+    @discardableResult
+    func wait(timeout: Double) -> Int32? {
+        let end = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < end { usleep(10_000) }
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    func signal(_ sig: Int32) { if process.isRunning { kill(pid, sig) } }
+
+    /// Ends the process if it is still running (SIGTERM, then SIGKILL).
+    func stop() {
+        guard process.isRunning else { return }
+        kill(pid, SIGTERM)
+        if wait(timeout: 5) == nil { kill(pid, SIGKILL) }
+    }
+}
+
+struct RunResult {
+    var status: Int32?
+    var stdout: String
+    var stderr: String
+    var seconds: Double
+}
+
+extension Live {
+    /// Runs a command to completion (killed after `timeout` seconds: status nil).
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                    timeout: Double, in dir: URL? = nil) throws -> RunResult {
+        let dir = try dir ?? scratch("cmd")
+        let start = Date()
+        let child = try Child(executable, arguments, environment: environment, in: dir, tag: "cmd-\(UInt32.random(in: 0...UInt32.max))")
+        let status = child.wait(timeout: timeout)
+        return RunResult(status: status, stdout: child.stdout, stderr: child.stderr, seconds: Date().timeIntervalSince(start))
+    }
+}
+
+/// A named JACK dummy server for one test; stopped by `stop()` (call it in a defer).
+final class DummyJACK {
+    let name: String
+    let child: Child
+
+    init(period: Int, rate: Int = 48000, in dir: URL) throws {
+        name = "whittle-test-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
+        child = try Child("/usr/bin/jackd", ["-n", name, "-d", "dummy", "-r", "\(rate)", "-p", "\(period)"],
+                          environment: ["JACK_NO_AUDIO_RESERVATION": "1"], in: dir, tag: "jackd")
+        // `jack_wait -c` exits 0 either way: the word "running" is the answer.
+        let end = Date().addingTimeInterval(10)
+        while Date() < end {
+            let check = try Live.run("/usr/bin/jack_wait", ["-s", name, "-c"], timeout: 5, in: dir)
+            if check.stdout.contains("running") && !check.stdout.contains("not running") { return }
+            if !child.process.isRunning { break }
+            usleep(100_000)
+        }
+        child.stop()
+        throw LiveError("jackd \(name) did not start:\n\(child.stderr)")
+    }
+
+    func stop() { child.stop() }
+}
+
+/// Figures parsed from `whittle run`'s summary.
+struct RunSummaryFigures {
+    var text: String
+    func int(after label: String) -> Int? {
+        guard let range = text.range(of: label) else { return nil }
+        let digits = text[range.upperBound...].drop(while: { $0 == " " }).prefix(while: { $0.isNumber })
+        return Int(digits)
+    }
+    var blocks: Int? { int(after: "blocks ") }
+    var frames: Int? { int(after: "  frames ") }
+    var xruns: Int? { int(after: "xruns ") }
+    var events: Int? { int(after: "events ") }
+    var latency: Int? { int(after: "latency ") }
+    var anchorJack: Int? { int(after: "anchor jack ") }
+    var anchorEngine: Int? { int(after: "= engine ") }
+    var skipped: Int? { int(after: "skipped cycles ") }
+    var recoveries: Int? { int(after: "recoveries ") }
+    var alsaFrames: Int? { int(after: "alsa: frames ") }
+}
