@@ -10,6 +10,7 @@
 // a live signal at real-time pace; the recording is then not guaranteed to be gapless).
 //
 // usage: playrec SERVER IN.f32 OUT.f32 RECORD_FRAMES SINK_PORT SOURCE_PORT [realtime]
+// It exits once the whole signal has been played and RECORD_FRAMES recorded.
 // (raw native-endian float32 mono files)
 #define _GNU_SOURCE
 #include <jack/jack.h>
@@ -31,6 +32,7 @@ static int freewheeling;      // set by the freewheel callback
 static int armed;             // set by main once freewheel is on
 static int64_t start_frame = -1;
 static int recorded_done;
+static int played_done;
 
 static int play_process(jack_nframes_t n, void *arg) {
     (void)arg;
@@ -46,6 +48,7 @@ static int play_process(jack_nframes_t n, void *arg) {
     long t = (long)(jack_nframes_t)(now - (jack_nframes_t)s);
     for (jack_nframes_t i = 0; i < n; i++)
         if (t + (long)i < signal_frames) out[i] = signal_data[t + i];
+    if (t + (long)n >= signal_frames) __atomic_store_n(&played_done, 1, __ATOMIC_RELEASE);
     return 0;
 }
 
@@ -110,8 +113,11 @@ int main(int argc, char **argv) {
         if (!__atomic_load_n(&freewheeling, __ATOMIC_ACQUIRE)) { fprintf(stderr, "playrec: freewheel did not start\n"); return 1; }
     }
     __atomic_store_n(&armed, 1, __ATOMIC_RELEASE);
-    for (int i = 0; i < 600000 && !__atomic_load_n(&recorded_done, __ATOMIC_ACQUIRE); i++) sleep_ms(1);
-    int done = __atomic_load_n(&recorded_done, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < 600000; i++) {
+        if (__atomic_load_n(&recorded_done, __ATOMIC_ACQUIRE) && __atomic_load_n(&played_done, __ATOMIC_ACQUIRE)) break;
+        sleep_ms(1);
+    }
+    int done = __atomic_load_n(&recorded_done, __ATOMIC_ACQUIRE) && __atomic_load_n(&played_done, __ATOMIC_ACQUIRE);
     if (freewheel) jack_set_freewheel(player, 0);
     jack_deactivate(recorder);
     jack_deactivate(player);
