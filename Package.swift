@@ -47,6 +47,6 @@ let package = Package(
         .testTarget(name: "WhittleEngineTests", dependencies: ["WhittleEngine", "WhittleIO"]),
         .testTarget(name: "WhittleLiveTests", dependencies: ["WhittleIO"]),
         .testTarget(name: "WhittleNNTests", dependencies: ["WhittleNN"]),
-        .testTarget(name: "WhittleDataTests", dependencies: ["WhittleData", "WhittleEval"]),
+        .testTarget(name: "WhittleDataTests", dependencies: ["WhittleData", "WhittleEval"], exclude: ["Fixtures"]),
     ]
 )

@@ -68,3 +68,6 @@ public struct SPSCRing<Element: BitwiseCopyable> {
     /// Values dropped because the ring was full.
     @inlinable public var dropped: UInt64 { whittle_load_relaxed_u64(droppedPointer) }
 }
+
+/// One producer thread and one consumer thread may share a ring: that is its purpose.
+extension SPSCRing: @unchecked Sendable {}

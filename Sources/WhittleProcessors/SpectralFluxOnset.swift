@@ -17,7 +17,7 @@ public struct SpectralFluxOnset {
         public var compression: Float = 100
         public var diffFrames = 2
         public var maxFilterBands = 3
-        public var peaks = OnlinePeakPicker.Parameters(preMax: 3, preAvg: 10, delta: 1.0, combine: 3)
+        public var peaks = OnlinePeakPicker.Parameters(preMax: 5, preAvg: 6, delta: 5.0, combine: 3)
         /// Where the onset lies relative to the end of its frame, in samples (calibrated on training renders).
         public var timeOffset = -620
         public init() {}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Exact ground truth for a rendered song, corrected for the renderer's block timing.
+public struct Annotations: Sendable, Equatable {
+    public var onsets: [Double]
+    public var drums: [DrumHit]
+    public var f0: [F0Frame]
+
+    public struct DrumHit: Sendable, Equatable {
+        public var time: Double
+        public var label: DrumLabel
+    }
+
+    public struct F0Frame: Sendable, Equatable {
+        public var time: Double
+        /// Hz; 0 when unvoiced.
+        public var frequency: Double
+    }
+}
+
+public struct AnnotationBuilder: Sendable {
+    public var sampleRate: Int
+    /// Onsets of different notes closer than this are one perceived onset.
+    public var mergeWindowMs: Int = 5
+    public var f0HopSeconds: Double = 0.01
+
+    public init(sampleRate: Int) { self.sampleRate = sampleRate }
+
+    /// Onset times of all notes of `parts`, merged within `mergeWindowMs`: each group
+    /// keeps its earliest time, and a group spans at most the window from that time.
+    public func onsets(_ song: Song, parts: Set<Part>) -> [Double] {
+        let starts = song.notes.filter { parts.contains($0.part) }.map(\.startMs).sorted()
+        var merged: [Int] = []
+        for ms in starts where merged.last.map({ ms - $0 > mergeWindowMs }) ?? true {
+            merged.append(ms)
+        }
+        return merged.map { FluidSynthTiming.onsetTime(ms: $0, sampleRate: sampleRate) }
+    }
+
+    /// One hit per (time, class); KD before SD before HH at equal times.
+    public func drumHits(_ song: Song) -> [Annotations.DrumHit] {
+        var seen = Set<String>()
+        var hits: [(ms: Int, label: DrumLabel)] = []
+        for note in song.notes(of: .drums) {
+            guard let label = DrumLabel(gmKey: note.key) else { continue }
+            if seen.insert("\(note.startMs)/\(label.rawValue)").inserted { hits.append((note.startMs, label)) }
+        }
+        let order = DrumLabel.allCases
+        hits.sort { ($0.ms, order.firstIndex(of: $0.label)!) < ($1.ms, order.firstIndex(of: $1.label)!) }
+        return hits.map { .init(time: FluidSynthTiming.onsetTime(ms: $0.ms, sampleRate: sampleRate), label: $0.label) }
+    }
+
+    /// Melody f0 on a fixed hop: the note's equal-tempered frequency from its
+    /// (block-corrected) note-on sample up to its note-off sample, 0 elsewhere.
+    public func melodyF0(_ song: Song) -> [Annotations.F0Frame] {
+        let spans = song.notes(of: .melody).map { note in
+            (on: FluidSynthTiming.onsetSample(ms: note.startMs, sampleRate: sampleRate),
+             off: FluidSynthTiming.onsetSample(ms: note.endMs, sampleRate: sampleRate),
+             hz: 440 * pow(2, (Double(note.key) - 69) / 12))
+        }
+        let endSample = FluidSynthTiming.onsetSample(ms: song.endMs, sampleRate: sampleRate)
+        let frameCount = Int((Double(endSample) / Double(sampleRate) / f0HopSeconds).rounded(.up))
+        var frames: [Annotations.F0Frame] = []
+        frames.reserveCapacity(frameCount)
+        var cursor = 0
+        for k in 0..<frameCount {
+            let time = Double(k) * f0HopSeconds
+            let sample = time * Double(sampleRate)
+            while cursor < spans.count && Double(spans[cursor].off) <= sample { cursor += 1 }
+            let voiced = cursor < spans.count && Double(spans[cursor].on) <= sample
+            frames.append(.init(time: time, frequency: voiced ? spans[cursor].hz : 0))
+        }
+        return frames
+    }
+
+    public func annotations(_ song: Song, stem: Stem) -> Annotations {
+        Annotations(onsets: onsets(song, parts: stem.parts),
+                    drums: stem.parts.contains(.drums) ? drumHits(song) : [],
+                    f0: stem.parts.contains(.melody) ? melodyF0(song) : [])
+    }
+}

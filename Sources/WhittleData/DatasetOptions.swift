@@ -1,0 +1,76 @@
+/// Everything that determines a dataset's content.
+public struct DatasetOptions: Sendable, Codable, Equatable {
+    public var items: Int
+    public var seed: UInt64
+    public var soundfont: Soundfont
+    public var sampleRate: Int
+    public var seconds: Double
+    public var reverb: Bool
+    public var chorus: Bool
+    public var gain: Double
+
+    public init(items: Int, seed: UInt64, soundfont: Soundfont, sampleRate: Int = 44100,
+                seconds: Double = 30, reverb: Bool = false, chorus: Bool = false, gain: Double = 0.5) {
+        self.items = items
+        self.seed = seed
+        self.soundfont = soundfont
+        self.sampleRate = sampleRate
+        self.seconds = seconds
+        self.reverb = reverb
+        self.chorus = chorus
+        self.gain = gain
+    }
+
+    public static func itemName(_ index: Int) -> String {
+        "item-" + String(repeating: "0", count: max(0, 4 - String(index).count)) + String(index)
+    }
+}
+
+/// The parameters one item was rendered with; stored next to its files as the cache key.
+struct ItemParameters: Codable, Equatable {
+    var generatorVersion = SongGenerator.version
+    /// Names the timing correction baked into the annotations.
+    var timingModel = "fluidsynth-2.3-block64"
+    var seed: UInt64
+    var index: Int
+    var soundfontPath: String
+    var soundfontBytes: Int
+    var sampleRate: Int
+    var seconds: Double
+    var reverb: Bool
+    var chorus: Bool
+    var gain: Double
+
+    init(_ options: DatasetOptions, index: Int) {
+        seed = options.seed
+        self.index = index
+        soundfontPath = options.soundfont.path
+        soundfontBytes = options.soundfont.byteCount
+        sampleRate = options.sampleRate
+        seconds = options.seconds
+        reverb = options.reverb
+        chorus = options.chorus
+        gain = options.gain
+    }
+}
+
+/// What the manifest records about an item.
+public struct ItemSummary: Sendable, Codable, Equatable {
+    public var name: String
+    public var index: Int
+    public var tempoBPM: Int
+    public var melodyProgram: Int
+    public var chordProgram: Int
+    public var durationSeconds: Double
+    public var onsets: [String: Int]
+    public var drumHits: [String: Int]
+    public var files: [String]
+}
+
+struct Manifest: Codable {
+    var tool = "whittle data"
+    var generatorVersion = SongGenerator.version
+    var options: DatasetOptions
+    var trainingSoundfont: Bool
+    var items: [ItemSummary]
+}

@@ -1,1 +1,0 @@
-// Data generation: MIDI -> fluidsynth -> audio + exact annotations.

@@ -1,1 +1,0 @@
-// mir_eval-style metrics.

@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+import WhittleDSP
+
+@Suite struct FFTTests {
+    @Test func matchesDirectDFT() {
+        let n = 64
+        let fft = FFT(size: n)
+        defer { fft.deallocate() }
+        let x = (0..<n).map { Float(sin(Double($0) * 0.7) + 0.3 * cos(Double($0) * 2.1)) }
+        x.withUnsafeBufferPointer { fft.forward($0.baseAddress!) }
+        for k in 0..<n {
+            var re = 0.0, im = 0.0
+            for t in 0..<n {
+                re += Double(x[t]) * cos(-2 * Double.pi * Double(k * t) / Double(n))
+                im += Double(x[t]) * sin(-2 * Double.pi * Double(k * t) / Double(n))
+            }
+            #expect(abs(Double(fft.real[k]) - re) < 1e-4)
+            #expect(abs(Double(fft.imag[k]) - im) < 1e-4)
+        }
+    }
+}

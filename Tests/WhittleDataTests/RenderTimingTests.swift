@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import WhittleData
+
+/// Renders isolated notes with the real fluidsynth and checks that the sound starts
+/// exactly where the annotations say (the block-quantisation correction).
+@Suite(.enabled(if: FluidSynthRenderer.findExecutable() != nil && Soundfont("fluid").exists, "needs fluidsynth and FluidR3_GM"))
+struct RenderTimingTests {
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-data-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// First sample, searching from 10 ms before the annotated onset, whose level
+    /// exceeds 5 % of the note's peak (over the next 50 ms) and three times the
+    /// residual tail of earlier notes.
+    static func measuredOnset(_ wav: WavFile, near expected: Int) -> Int? {
+        let tenMs = wav.sampleRate / 100
+        let before = max(0, expected - 2 * tenMs)..<max(0, expected - tenMs)
+        let residual = before.map { abs(wav.mono($0)) }.max() ?? 0
+        let peak = (expected..<min(wav.frameCount, expected + 5 * tenMs)).map { abs(wav.mono($0)) }.max() ?? 0
+        let threshold = max(0.05 * peak, residual * 3)
+        return (max(0, expected - tenMs)..<min(wav.frameCount, expected + 5 * tenMs))
+            .first { abs(wav.mono($0)) > threshold }
+    }
+
+    @Test(arguments: [44100, 48000])
+    func isolatedNotesStartAtAnnotatedSample(sampleRate: Int) throws {
+        // Start times with different sub-block phases; notes far apart and short.
+        let times = [0, 333, 1001, 1517, 2050, 2683]
+        // Alternate a snare and a marimba note, so each instrument is heard at three phases.
+        let notes = times.enumerated().map { i, ms in
+            i % 2 == 0
+                ? Note(part: .drums, key: 38, velocity: 110, startMs: ms, durationMs: 50)
+                : Note(part: .melody, key: 72, velocity: 110, startMs: ms, durationMs: 60)
+        }
+        let song = Song(notes: notes, melodyProgram: 12, chordProgram: 0, tempoBPM: 60, endMs: 3200)
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let midi = dir.appendingPathComponent("isolated.mid")
+        try Data(MIDIFileWriter.bytes(SongMIDI.file(song, stem: .mix))).write(to: midi)
+        let renderer = FluidSynthRenderer(executable: FluidSynthRenderer.findExecutable()!, soundfont: Soundfont("fluid").path,
+                                          sampleRate: sampleRate, gain: 0.5, reverb: false, chorus: false)
+        let wavURL = dir.appendingPathComponent("isolated.wav")
+        try renderer.render(midi: midi, to: wavURL)
+        let wav = try WavFile.read(wavURL.path)
+        #expect(wav.sampleRate == sampleRate)
+
+        // Silence before the very first note is exact: the first non-zero sample
+        // must be the annotated one (its first output sample may be a zero crossing).
+        let firstNonZero = (0..<wav.frameCount).first { wav.mono($0) != 0 }!
+        let firstAnnotated = FluidSynthTiming.onsetSample(ms: 0, sampleRate: sampleRate)
+        #expect((firstAnnotated...(firstAnnotated + 2)).contains(firstNonZero))
+
+        let annotated = AnnotationBuilder(sampleRate: sampleRate).onsets(song, parts: Stem.mix.parts)
+        #expect(annotated.count == times.count)
+        var lateness: [[Int]] = [[], []]   // samples, per instrument
+        for (i, onset) in annotated.enumerated() {
+            let expected = Int((onset * Double(sampleRate)).rounded())
+            let measured = try #require(Self.measuredOnset(wav, near: expected))
+            let errorMs = Double(measured - expected) * 1000 / Double(sampleRate)
+            // Never early; late only by the instrument sample's own attack ramp
+            // (FluidR3 snare: 2.08 ms to reach 5 % of its peak, at every rate).
+            #expect(errorMs >= 0 && errorMs <= 2.5, "onset at \(onset) s measured \(errorMs) ms late")
+            lateness[i % 2].append(measured - expected)
+        }
+        // The attack ramp is the same at every sub-block phase: a wrong block
+        // correction would scatter these by up to 64 samples.
+        for samples in lateness {
+            #expect(samples.max()! - samples.min()! <= 2, "lateness \(samples) varies with phase")
+        }
+    }
+
+    @Test func datasetBuildWritesItemsAndReusesCache() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let options = DatasetOptions(items: 2, seed: 5, soundfont: Soundfont("timgm"), sampleRate: 22050, seconds: 2)
+        let builder = DatasetBuilder(options: options, outputDirectory: dir, fluidsynth: FluidSynthRenderer.findExecutable()!)
+        let summaries = try builder.build()
+        #expect(summaries.map(\.name) == ["item-0000", "item-0001"])
+        for summary in summaries {
+            for name in summary.files { #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path)) }
+            let mix = try WavFile.read(dir.appendingPathComponent("\(summary.name).mix.wav").path)
+            let melody = try WavFile.read(dir.appendingPathComponent("\(summary.name).melody.wav").path, headerOnly: true)
+            #expect(mix.sampleRate == 22050 && mix.frameCount == melody.frameCount)
+            #expect(mix.samples.contains { abs($0) > 0.01 })
+            #expect(summary.onsets["mix"]! >= summary.onsets["melody"]!)
+        }
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("manifest.json").path))
+
+        // A second run renders nothing; a changed parameter re-renders.
+        let rendered = RenderCounter()
+        try builder.build { rendered.set($0.rendered) }
+        #expect(rendered.value == 0)
+        var changed = builder
+        changed.options.gain = 0.4
+        try changed.build { rendered.set($0.rendered) }
+        #expect(rendered.value == 2)
+    }
+}
+
+/// The last progress report's render count (progress arrives on worker threads).
+final class RenderCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func set(_ value: Int) { lock.lock(); count = max(count, value); lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}

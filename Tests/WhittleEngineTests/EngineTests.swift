@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import WhittleDSP
+import WhittleEngine
+
+@Suite struct EngineTests {
+    func render(_ engine: Engine, _ x: [Float], block: Int, between: ((Int) -> Void)? = nil) -> [Float] {
+        var out = [Float](repeating: 0, count: x.count)
+        var i = 0, index = 0
+        while i < x.count {
+            let n = min(block, x.count - i)
+            between?(index)
+            x.withUnsafeBufferPointer { input in
+                out.withUnsafeMutableBufferPointer { output in
+                    engine.realtime.render(input: input.baseAddress! + i, output: output.baseAddress! + i, frames: n)
+                }
+            }
+            i += n
+            index += 1
+        }
+        return out
+    }
+
+    @Test func unsupportedRateAndBlockAreRejected() throws {
+        let engine = Engine(chain: try ChainSpec.parse("flux,click"))
+        #expect(throws: EngineError.self) { try engine.prepare(sampleRate: 44100.5, maxBlock: 256) }
+        #expect(throws: EngineError.self) { try engine.prepare(sampleRate: 8000, maxBlock: 256) }
+        #expect(throws: EngineError.self) { try engine.prepare(sampleRate: 48000, maxBlock: 0) }
+        do { try engine.prepare(sampleRate: 8000, maxBlock: 256) } catch {
+            #expect(error.description.contains("8000"))
+        }
+    }
+
+    @Test func chainParsing() throws {
+        let parsed = try ChainSpec.parse("flux, click")
+        #expect(parsed.processors == [.flux, .click])
+        #expect(throws: EngineError.self) { try ChainSpec.parse("flux,reverb") }
+        #expect(throws: EngineError.self) { try ChainSpec.parse("flux,,click") }
+        do { _ = try ChainSpec.parse("flux,reverb") } catch { #expect(error.description.contains("reverb")) }
+    }
+
+    @Test func nonFiniteInputNeverReachesTheOutput() throws {
+        let engine = Engine(chain: try ChainSpec.parse("flux,click"))
+        try engine.prepare(sampleRate: 48000, maxBlock: 256)
+        var x = TestSignals.notes(rate: 48000, seconds: 2).samples
+        for i in stride(from: 100, to: x.count, by: 997) { x[i] = i % 2 == 0 ? .nan : .infinity }
+        let y = render(engine, x, block: 256)
+        #expect(y.allSatisfy { $0.isFinite })
+        let planted = stride(from: 100, to: x.count, by: 997).map { $0 }.count
+        #expect(engine.stats().nonFiniteInputs == UInt64(planted))
+    }
+
+    @Test func blocksLargerThanPreparedAreSplit() throws {
+        let x = TestSignals.notes(rate: 48000, seconds: 2).samples
+        let a = Engine(chain: try ChainSpec.parse("flux,click")), b = Engine(chain: try ChainSpec.parse("flux,click"))
+        try a.prepare(sampleRate: 48000, maxBlock: 64)
+        try b.prepare(sampleRate: 48000, maxBlock: 64)
+        #expect(render(a, x, block: 1000) == render(b, x, block: 64))
+    }
+
+    @Test func statsCountBlocksAndTimes() throws {
+        let engine = Engine(chain: try ChainSpec.parse("flux,click"))
+        try engine.prepare(sampleRate: 48000, maxBlock: 128)
+        #expect(engine.stats().blocks == 0, "warm-up is not counted")
+        _ = render(engine, TestSignals.notes(rate: 48000, seconds: 1).samples, block: 128)
+        let s = engine.stats()
+        #expect(s.blocks == UInt64((48000 + 127) / 128))
+        #expect(s.frames == 48000)
+        #expect(s.renderP50 > 0 && s.renderP50 <= s.renderP999 && s.renderP999 <= s.renderMax)
+    }
+
+    @Test func controlChangesDryGain() throws {
+        let engine = Engine(chain: try ChainSpec.parse("flux"))
+        try engine.prepare(sampleRate: 48000, maxBlock: 128)
+        #expect(engine.send(ControlMessage(.dryGain, value: 0)))
+        let y = render(engine, TestSignals.notes(rate: 48000, seconds: 1).samples, block: 128)
+        #expect(y.allSatisfy { $0 == 0 })
+    }
+
+    @Test func deadlineMissesAreCounted() throws {
+        let engine = Engine(chain: try ChainSpec.parse("flux,click"))
+        try engine.prepare(sampleRate: 48000, maxBlock: 128)
+        // A deadline no render can meet: every block is a miss and later processors are bypassed.
+        engine.send(ControlMessage(.deadline, value: 1e-9))
+        let y = render(engine, TestSignals.notes(rate: 48000, seconds: 1).samples, block: 128)
+        let s = engine.stats()
+        #expect(s.deadlineMisses == s.blocks)
+        #expect(s.bypasses >= s.blocks)
+        #expect(y.allSatisfy { $0.isFinite })
+    }
+
+    /// Hot swap: the dry path never drops out, the new chain keeps detecting, the old one is freed.
+    @Test func hotSwapWithoutDropout() throws {
+        let x = TestSignals.notes(rate: 48000, seconds: 4).samples
+        let plain = Engine(chain: try ChainSpec.parse("flux"))
+        try plain.prepare(sampleRate: 48000, maxBlock: 256)
+        let expected = render(plain, x, block: 256)
+
+        let engine = Engine(chain: try ChainSpec.parse("flux"))
+        try engine.prepare(sampleRate: 48000, maxBlock: 256)
+        var swapped = false
+        let y = render(engine, x, block: 256) { index in
+            if index == 300 { try? engine.swap(to: ChainSpec([.flux])); swapped = true }
+        }
+        #expect(swapped)
+        #expect(y == expected, "a swap between identical chains leaves the output untouched")
+        #expect(engine.swapInProgress == false, "the old chain was retired and freed")
+        var late = 0
+        engine.drainEvents { e in if e.frame > 300 * 256 + 48000 / 2 { late += 1 } }
+        #expect(late > 3, "the new chain detects onsets")
+    }
+}
