@@ -15,19 +15,19 @@ extension RunCommand {
             pump = try startEventPump(engine: engine)
             try host.start()
         } catch let error as ALSAError {
-            printError("\(error)")
+            liveError("\(error)")
             if case .noSuchDevice = error { throw ExitCode(2) }
             throw ExitCode(1)
         }
         let r = host.report
-        printNote("running on ALSA device '\(r.device)' (\(r.mode)\(host.captureNote.map { ": no capture, \($0)" } ?? "")): "
+        liveNote("running on ALSA device '\(r.device)' (\(r.mode)\(host.captureNote.map { ": no capture, \($0)" } ?? "")): "
                   + "\(r.sampleRate) Hz, \(r.format) x\(r.channels), period \(r.periodSize) x \(r.periods), chain \(chain)")
         let failure = waitForStop(poll: host.poll)
         host.stop()
         stopEventPump(pump)
         RunSummary(stats: engine.stats(), sampleRate: Double(host.sampleRate), backend: "alsa", alsa: host.report).print()
         if let failure {
-            printError(failure)
+            liveError(failure)
             throw ExitCode(1)
         }
     }

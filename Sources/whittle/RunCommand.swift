@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         func bad(_ message: String) throws -> Never {
-            printError(message)
+            liveError(message)
             throw ExitCode(2)
         }
         if let duration, !(duration > 0) { try bad("--duration must be > 0") }
@@ -54,7 +54,7 @@ struct RunCommand: ParsableCommand {
         do {
             engine = Engine(chain: try ChainSpec.parse(chain))
         } catch {
-            printError("bad --chain '\(chain)': \(error)")
+            liveError("bad --chain '\(chain)': \(error)")
             throw ExitCode(2)
         }
         switch backend {
@@ -71,13 +71,13 @@ struct RunCommand: ParsableCommand {
             pump.start()
             return pump
         } catch {
-            printError("cannot write events to '\(events)': \(error)")
+            liveError("cannot write events to '\(events)': \(error)")
             throw ExitCode(2)
         }
     }
 
     func stopEventPump(_ pump: EventPump?) {
-        do { try pump?.stop() } catch { printError("event output failed: \(error)") }
+        do { try pump?.stop() } catch { liveError("event output failed: \(error)") }
     }
 
     /// Control loop shared by the backends: returns why it stopped.

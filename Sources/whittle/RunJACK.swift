@@ -13,17 +13,17 @@ extension RunCommand {
             pump = try startEventPump(engine: engine)
             try host.activate(connectIn: connectIn, connectOut: connectOut, connectMIDI: connectMIDI)
         } catch let error as JACKError {
-            printError("\(error)")
+            liveError("\(error)")
             throw ExitCode(1)
         }
-        printNote("running on JACK server '\(server ?? "default")': \(host.sampleRate) Hz, "
+        liveNote("running on JACK server '\(server ?? "default")': \(host.sampleRate) Hz, "
                   + "\(host.blockSize) frames/block, latency \(host.latencyFrames) frames, chain \(chain)")
         let failure = waitForStop(poll: host.poll)
         host.close()
         stopEventPump(pump)
         RunSummary(stats: engine.stats(), sampleRate: Double(host.sampleRate), backend: "jack", jack: host.report).print()
         if let failure {
-            printError("JACK server shut down: \(failure)")
+            liveError("JACK server shut down: \(failure)")
             throw ExitCode(1)
         }
     }

@@ -27,12 +27,12 @@ enum RunSignals {
 }
 
 /// One line on stderr, the way every run failure is reported.
-func printError(_ message: String) {
+func liveError(_ message: String) {
     let line = "whittle: \(message)\n"
     writeAll(2, line)
 }
 
-func printNote(_ message: String) {
+func liveNote(_ message: String) {
     let line = "whittle: \(message)\n"
     writeAll(2, line)
 }
