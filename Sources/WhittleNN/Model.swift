@@ -1,0 +1,72 @@
+// A built model: layers in topological order over preallocated buffers. `process()` runs one
+// frame and touches only those buffers; building (see ModelBuilder) did all the allocation.
+
+/// A named graph input or output: a frame of `count` floats with shape `shape` (channels last).
+public struct Port {
+    public let name: String
+    public let shape: [Int]
+    public let count: Int
+    /// Model frames per frame of this value (1 for inputs; strided layers raise it).
+    public let period: Int
+    public let buffer: UnsafeMutablePointer<Float>
+}
+
+public final class Model {
+    public let inputs: [Port]
+    public let outputs: [Port]
+    public let metadata: ModelMetadata
+    /// Number of frames processed since the last reset.
+    public private(set) var frame: Int = 0
+    @usableFromInline let nodes: UnsafeMutablePointer<Node>
+    @usableFromInline let nodeCount: Int
+    let arena: Arena
+
+    public init(nodes: [Node], inputs: [Port], outputs: [Port], metadata: ModelMetadata, arena: Arena) {
+        self.arena = arena
+        self.inputs = inputs
+        self.outputs = outputs
+        self.metadata = metadata
+        nodeCount = nodes.count
+        let storage = UnsafeMutablePointer<Node>.allocate(capacity: max(nodes.count, 1))
+        for (i, node) in nodes.enumerated() { (storage + i).initialize(to: node) }
+        self.nodes = storage
+    }
+
+    deinit {
+        nodes.deinitialize(count: nodeCount)
+        nodes.deallocate()
+    }
+
+    /// Runs one frame: reads every input buffer, writes the outputs that are due this frame.
+    /// Real-time safe: no allocation, locks or calls out.
+    @_noLocks @_noAllocation
+    public func process() {
+        let t = frame
+        for i in 0..<nodeCount {
+            let node = nodes[i]
+            let period = node.period
+            if period == 1 {
+                node.layer.run(step: t)
+            } else if t % period == 0 {
+                node.layer.run(step: t / period)
+            }
+        }
+        frame = t &+ 1
+    }
+
+    /// Clears all streaming state, as if the model had just been built.
+    public func reset() {
+        for i in 0..<nodeCount { nodes[i].layer.reset() }
+        frame = 0
+    }
+
+    /// The buffer to write an input frame into before `process()`.
+    public func input(_ name: String) -> Port? { inputs.first { $0.name == name } }
+
+    /// The buffer holding an output frame after `process()`.
+    public func output(_ name: String) -> Port? { outputs.first { $0.name == name } }
+
+    /// Whether `port` was written by the last `process()` call (always, unless a strided layer feeds it).
+    @inlinable
+    public func produced(_ port: Port) -> Bool { frame > 0 && (frame - 1) % port.period == 0 }
+}

@@ -1,1 +1,0 @@
-// Inference runtime: see issue 3.
