@@ -86,7 +86,7 @@ extension GraphSpec.Node {
 
     func float(_ key: String, default fallback: Float) throws -> Float {
         guard let raw = attributes[key] else { return fallback }
-        guard let number = raw as? NSNumber, !(raw is Bool), Float(number.doubleValue).isFinite else {
+        guard let number = raw as? NSNumber, Float(number.doubleValue).isFinite else {
             throw ModelLoadError("\(context): attribute '\(key)' must be a finite number")
         }
         return Float(number.doubleValue)
@@ -110,7 +110,7 @@ extension Activation {
     static func named(_ name: String, parameters: [String: Any], context: String) throws -> Activation {
         func number(_ key: String, _ fallback: Float) throws -> Float {
             guard let raw = parameters[key] else { return fallback }
-            guard let n = raw as? NSNumber, !(raw is Bool), Float(n.doubleValue).isFinite else {
+            guard let n = raw as? NSNumber, Float(n.doubleValue).isFinite else {
                 throw ModelLoadError("\(context): activation parameter '\(key)' must be a finite number")
             }
             return Float(n.doubleValue)

@@ -112,7 +112,7 @@ public struct SafeTensorsFile: Sendable {
         guard let items = raw as? [Any] else { return nil }
         var result: [Int] = []
         for item in items {
-            guard let number = item as? NSNumber, !(item is Bool) else { return nil }
+            guard let number = item as? NSNumber else { return nil }
             let d = number.doubleValue
             guard d.isFinite, d == d.rounded(), abs(d) < 9.0e15 else { return nil }
             result.append(Int(d))
