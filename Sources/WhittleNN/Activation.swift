@@ -14,7 +14,7 @@ public enum Activation: Equatable, Sendable {
     case expSigmoid(exponent: Float, maxValue: Float, threshold: Float)
 
     /// Applies the activation to `count` floats at `p`; softmax works on consecutive groups of `group`.
-    @inlinable @_noLocks @_noAllocation
+    @inlinable @inline(__always) @_noLocks @_noAllocation
     public func apply(_ p: UnsafeMutablePointer<Float>, count: Int, group: Int) {
         switch self {
         case .identity:
@@ -22,7 +22,8 @@ public enum Activation: Equatable, Sendable {
         case .relu:
             var i = 0
             while i + 8 <= count {
-                store8(pointwiseMax(load8(p + i), SIMD8<Float>()), p + i)
+                let v = load8(p + i)
+                store8(v.replacing(with: 0, where: v .< 0), p + i)
                 i += 8
             }
             while i < count { p[i] = max(p[i], 0); i += 1 }

@@ -100,7 +100,8 @@ public func nnSoftplus(_ x: Float) -> Float {
 
 @inlinable @inline(__always) @_noLocks @_noAllocation
 public func nnTanh(_ v: SIMD8<Float>) -> SIMD8<Float> {
-    let x = pointwiseMax(pointwiseMin(v, SIMD8(repeating: 9)), SIMD8(repeating: -9))
+    // `replacing` compiles to compare-and-blend; pointwiseMin/Max are not inlined for SIMD8.
+    let x = v.replacing(with: 9, where: v .> 9).replacing(with: -9, where: v .< -9)
     let x2 = x * x
     var p = SIMD8<Float>(repeating: tanhA13)
     p = p * x2 + tanhA11

@@ -9,6 +9,14 @@ public struct Port {
     /// Model frames per frame of this value (1 for inputs; strided layers raise it).
     public let period: Int
     public let buffer: UnsafeMutablePointer<Float>
+
+    public init(name: String, shape: [Int], count: Int, period: Int, buffer: UnsafeMutablePointer<Float>) {
+        self.name = name
+        self.shape = shape
+        self.count = count
+        self.period = period
+        self.buffer = buffer
+    }
 }
 
 public final class Model {
@@ -43,12 +51,13 @@ public final class Model {
     public func process() {
         let t = frame
         for i in 0..<nodeCount {
-            let node = nodes[i]
-            let period = node.period
+            // Through the pointer, so only the fields a layer uses are loaded (no whole-Node copy).
+            let node = nodes + i
+            let period = node.pointee.period
             if period == 1 {
-                node.layer.run(step: t)
+                node.pointee.layer.run(step: t)
             } else if t % period == 0 {
-                node.layer.run(step: t / period)
+                node.pointee.layer.run(step: t / period)
             }
         }
         frame = t &+ 1
