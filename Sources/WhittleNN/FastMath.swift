@@ -23,11 +23,15 @@ public func nnInverseSquareRoot(_ x: Float) -> Float {
     return y
 }
 
-/// e^x (Cephes expf polynomial). Inputs are clamped to [-87.3, 88], so the result is always finite.
+/// e^x (Cephes expf polynomial). Inputs are clamped to [-87.3, 88], so the result is finite for
+/// finite x; NaN gives NaN. No Float→Int conversion, which would trap on NaN in the audio thread.
 @inlinable @inline(__always) @_noLocks @_noAllocation
 public func nnExp(_ x: Float) -> Float {
     let xc = min(max(x, -87.3), 88.0)
-    let n = nnRound(xc * log2e)
+    // Adding 1.5·2^23 rounds to an integer that sits in the low mantissa bits.
+    let shifted = xc * log2e + 12_582_912
+    let n = shifted - 12_582_912
+    let k = Int32(bitPattern: shifted.bitPattern) &- 0x4B40_0000
     let r = xc - n * ln2Hi - n * ln2Lo
     let r2 = r * r
     var p: Float = 1.9875691500e-4
@@ -37,7 +41,7 @@ public func nnExp(_ x: Float) -> Float {
     p = p * r + 1.6666665459e-1
     p = p * r + 5.0000001201e-1
     let e = p * r2 + r + 1
-    let scale = Float(bitPattern: UInt32(Int32(n) + 127) << 23)
+    let scale = Float(bitPattern: UInt32(bitPattern: ((k &+ 127) & 0xff) << 23))
     return e * scale
 }
 
