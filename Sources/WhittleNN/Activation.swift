@@ -32,11 +32,11 @@ public enum Activation: Equatable, Sendable {
         case .tanh:
             var i = 0
             while i + 8 <= count { store8(nnTanh(load8(p + i)), p + i); i += 8 }
-            while i < count { p[i] = nnTanh(p[i]); i += 1 }
+            if i < count { storePartial8(nnTanh(load8(p + i)), p + i, count - i) }
         case .sigmoid:
             var i = 0
             while i + 8 <= count { store8(nnSigmoid(load8(p + i)), p + i); i += 8 }
-            while i < count { p[i] = nnSigmoid(p[i]); i += 1 }
+            if i < count { storePartial8(nnSigmoid(load8(p + i)), p + i, count - i) }
         case .softplus:
             for i in 0..<count { p[i] = nnSoftplus(p[i]) }
         case .softmax:

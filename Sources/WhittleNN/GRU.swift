@@ -48,24 +48,22 @@ public struct GRU {
         resetUpdate.apply(xh, to: gates)
         candidateInput.apply(xh, to: gates + 2 * h)
         candidateHidden.apply(state, to: gates + 3 * h)
+        // Whole SIMD8 chunks even at the end: lanes past H read slack or the next gate's
+        // values (buffers are padded) and are simply not stored.
         var i = 0
-        while i + 8 <= h {
+        while i < h {
             let r = nnSigmoid(load8(gates + i))
             let z = nnSigmoid(load8(gates + h + i))
             let n = nnTanh(load8(gates + 2 * h + i) + r * load8(gates + 3 * h + i))
             let next = n + z * (load8(state + i) - n)
-            store8(next, state + i)
-            store8(next, output + i)
+            if i + 8 <= h {
+                store8(next, state + i)
+                store8(next, output + i)
+            } else {
+                storePartial8(next, state + i, h - i)
+                storePartial8(next, output + i, h - i)
+            }
             i += 8
-        }
-        while i < h {
-            let r = nnSigmoid(gates[i])
-            let z = nnSigmoid(gates[h + i])
-            let n = nnTanh(gates[2 * h + i] + r * gates[3 * h + i])
-            let next = n + z * (state[i] - n)
-            state[i] = next
-            output[i] = next
-            i += 1
         }
     }
 

@@ -37,26 +37,25 @@ public struct LSTM {
         for i in 0..<inputs { xh[i] = input[i] }
         let state = xh + inputs
         matrix.apply(xh, to: gates)
+        // Whole SIMD8 chunks even at the end; lanes past H are computed but not stored.
         var i = 0
-        while i + 8 <= h {
+        while i < h {
             let ig = nnSigmoid(load8(gates + i))
             let fg = nnSigmoid(load8(gates + h + i))
             let gg = nnTanh(load8(gates + 2 * h + i))
             let og = nnSigmoid(load8(gates + 3 * h + i))
             let c = fg * load8(cell + i) + ig * gg
-            store8(c, cell + i)
             let next = og * nnTanh(c)
-            store8(next, state + i)
-            store8(next, output + i)
+            if i + 8 <= h {
+                store8(c, cell + i)
+                store8(next, state + i)
+                store8(next, output + i)
+            } else {
+                storePartial8(c, cell + i, h - i)
+                storePartial8(next, state + i, h - i)
+                storePartial8(next, output + i, h - i)
+            }
             i += 8
-        }
-        while i < h {
-            let c = nnSigmoid(gates[h + i]) * cell[i] + nnSigmoid(gates[i]) * nnTanh(gates[2 * h + i])
-            cell[i] = c
-            let next = nnSigmoid(gates[3 * h + i]) * nnTanh(c)
-            state[i] = next
-            output[i] = next
-            i += 1
         }
     }
 

@@ -12,6 +12,12 @@ func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
+/// Stores the first `count` (< 8) lanes: the end of a vector whose length is not a multiple of 8.
+@inlinable @inline(__always) @_noLocks @_noAllocation
+func storePartial8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+    for lane in 0..<count { p[lane] = v[lane] }
+}
+
 /// A dense weight matrix (outputs × inputs) plus bias, packed as [outputBlock][input] of SIMD8.
 public struct PackedMatrix {
     public let outputs: Int
