@@ -25,7 +25,7 @@ public final class Model {
     public let metadata: ModelMetadata
     /// Number of frames processed since the last reset.
     public private(set) var frame: Int = 0
-    @usableFromInline let nodes: UnsafeMutablePointer<Node>
+    @usableFromInline let schedule: UnsafeMutablePointer<ScheduledLayer>
     @usableFromInline let nodeCount: Int
     let arena: Arena
 
@@ -35,14 +35,11 @@ public final class Model {
         self.outputs = outputs
         self.metadata = metadata
         nodeCount = nodes.count
-        let storage = UnsafeMutablePointer<Node>.allocate(capacity: max(nodes.count, 1))
-        for (i, node) in nodes.enumerated() { (storage + i).initialize(to: node) }
-        self.nodes = storage
-    }
-
-    deinit {
-        nodes.deinitialize(count: nodeCount)
-        nodes.deallocate()
+        let placeholder = ScheduledLayer(slot: .add(arena.values(1, initial: Add(count: 0, a: arena.floats(0), b: arena.floats(0), output: arena.floats(0)))), period: 1)
+        schedule = arena.values(nodes.count, initial: placeholder)
+        for (i, node) in nodes.enumerated() {
+            schedule[i] = ScheduledLayer(slot: LayerSlot(node.layer, arena: arena), period: max(node.period, 1))
+        }
     }
 
     /// Runs one frame: reads every input buffer, writes the outputs that are due this frame.
@@ -51,13 +48,11 @@ public final class Model {
     public func process() {
         let t = frame
         for i in 0..<nodeCount {
-            // Through the pointer, so only the fields a layer uses are loaded (no whole-Node copy).
-            let node = nodes + i
-            let period = node.pointee.period
-            if period == 1 {
-                node.pointee.layer.run(step: t)
-            } else if t % period == 0 {
-                node.pointee.layer.run(step: t / period)
+            let node = schedule[i]
+            if node.period == 1 {
+                node.slot.run(step: t)
+            } else if t % node.period == 0 {
+                node.slot.run(step: t / node.period)
             }
         }
         frame = t &+ 1
@@ -65,7 +60,7 @@ public final class Model {
 
     /// Clears all streaming state, as if the model had just been built.
     public func reset() {
-        for i in 0..<nodeCount { nodes[i].layer.reset() }
+        for i in 0..<nodeCount { schedule[i].slot.reset() }
         frame = 0
     }
 
