@@ -104,16 +104,8 @@ public func nnSoftplus(_ x: Float) -> Float {
 
 @inlinable @inline(__always) @_noLocks @_noAllocation
 public func nnTanh(_ v: SIMD8<Float>) -> SIMD8<Float> {
-    // Clamp to [-9, 9] with bit operations (tanh is odd): |v| via the sign mask, then
-    // min(a, 9) = (a + 9 − |a − 9|) / 2, then the sign put back. SIMD8's pointwiseMin is not
-    // inlined and `replacing` costs twice as many instructions.
-    let bits = unsafeBitCast(v, to: SIMD8<UInt32>.self)
-    let magnitudeMask = SIMD8<UInt32>(repeating: 0x7fff_ffff)
-    let a = unsafeBitCast(bits & magnitudeMask, to: SIMD8<Float>.self)
-    let d = a - 9
-    let absD = unsafeBitCast(unsafeBitCast(d, to: SIMD8<UInt32>.self) & magnitudeMask, to: SIMD8<Float>.self)
-    let clamped = (a + 9 - absD) * 0.5
-    let x = unsafeBitCast(unsafeBitCast(clamped, to: SIMD8<UInt32>.self) | (bits & ~magnitudeMask), to: SIMD8<Float>.self)
+    // `replacing` compiles to an exact compare-and-blend; SIMD8's pointwiseMin/Max are not inlined.
+    let x = v.replacing(with: 9, where: v .> 9).replacing(with: -9, where: v .< -9)
     let x2 = x * x
     var p = SIMD8<Float>(repeating: tanhA13)
     p = p * x2 + tanhA11
