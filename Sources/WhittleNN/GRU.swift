@@ -27,9 +27,11 @@ public struct GRU {
         func bh(_ k: Int) -> Float { biasHH.isEmpty ? 0 : biasHH[k] }
         self.inputs = inputs
         self.hidden = hidden
+        // σ(x) = ½ + ½·tanh(x/2): the r and z rows are pre-scaled by ½ (exact in float), so one tight
+        // tanh loop serves both sigmoids.
         resetUpdate = PackedMatrix(outputs: 2 * h, inputs: inputs + h, arena: arena,
-                                   weight: { o, j in j < inputs ? weightIH[o * inputs + j] : weightHH[o * h + j - inputs] },
-                                   bias: { o in bi(o) + bh(o) })
+                                   weight: { o, j in 0.5 * (j < inputs ? weightIH[o * inputs + j] : weightHH[o * h + j - inputs]) },
+                                   bias: { o in 0.5 * (bi(o) + bh(o)) })
         candidateInput = PackedMatrix(outputs: h, inputs: inputs, arena: arena,
                                       weight: { o, j in weightIH[(2 * h + o) * inputs + j] }, bias: { o in bi(2 * h + o) })
         candidateHidden = PackedMatrix(outputs: h, inputs: h, arena: arena,
@@ -48,12 +50,19 @@ public struct GRU {
         resetUpdate.apply(xh, to: gates)
         candidateInput.apply(xh, to: gates + 2 * h)
         candidateHidden.apply(state, to: gates + 3 * h)
+        var j = 0
+        while j + 8 <= 2 * h {
+            store8(nnTanh(load8(gates + j)), gates + j)
+            j += 8
+        }
+        if j < 2 * h { storePartial8(nnTanh(load8(gates + j)), gates + j, 2 * h - j) }
         // Whole SIMD8 chunks even at the end: lanes past H read slack or the next gate's
         // values (buffers are padded) and are simply not stored.
+        let half = SIMD8<Float>(repeating: 0.5)
         var i = 0
         while i < h {
-            let r = nnSigmoid(load8(gates + i))
-            let z = nnSigmoid(load8(gates + h + i))
+            let r = half + half * load8(gates + i)
+            let z = half + half * load8(gates + h + i)
             let n = nnTanh(load8(gates + 2 * h + i) + r * load8(gates + 3 * h + i))
             let next = n + z * (load8(state + i) - n)
             if i + 8 <= h {

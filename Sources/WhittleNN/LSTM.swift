@@ -21,9 +21,12 @@ public struct LSTM {
         precondition((biasIH.isEmpty || biasIH.count == 4 * h) && (biasHH.isEmpty || biasHH.count == 4 * h))
         self.inputs = inputs
         self.hidden = hidden
+        // σ(x) = ½ + ½·tanh(x/2): the i, f, o rows are pre-scaled by ½ (exact in float), so one
+        // tight tanh loop over all 4H gates serves the three sigmoids and the cell input.
+        func scale(_ o: Int) -> Float { o / h == 2 ? 1 : 0.5 }
         matrix = PackedMatrix(outputs: 4 * h, inputs: inputs + h, arena: arena,
-                              weight: { o, j in j < inputs ? weightIH[o * inputs + j] : weightHH[o * h + j - inputs] },
-                              bias: { o in (biasIH.isEmpty ? 0 : biasIH[o]) + (biasHH.isEmpty ? 0 : biasHH[o]) })
+                              weight: { o, j in scale(o) * (j < inputs ? weightIH[o * inputs + j] : weightHH[o * h + j - inputs]) },
+                              bias: { o in scale(o) * ((biasIH.isEmpty ? 0 : biasIH[o]) + (biasHH.isEmpty ? 0 : biasHH[o])) })
         xh = arena.floats(inputs + h)
         cell = arena.floats(h)
         gates = arena.floats(4 * h)
@@ -37,13 +40,20 @@ public struct LSTM {
         for i in 0..<inputs { xh[i] = input[i] }
         let state = xh + inputs
         matrix.apply(xh, to: gates)
+        var j = 0
+        while j + 8 <= 4 * h {
+            store8(nnTanh(load8(gates + j)), gates + j)
+            j += 8
+        }
+        if j < 4 * h { storePartial8(nnTanh(load8(gates + j)), gates + j, 4 * h - j) }
         // Whole SIMD8 chunks even at the end; lanes past H are computed but not stored.
+        let half = SIMD8<Float>(repeating: 0.5)
         var i = 0
         while i < h {
-            let ig = nnSigmoid(load8(gates + i))
-            let fg = nnSigmoid(load8(gates + h + i))
-            let gg = nnTanh(load8(gates + 2 * h + i))
-            let og = nnSigmoid(load8(gates + 3 * h + i))
+            let ig = half + half * load8(gates + i)
+            let fg = half + half * load8(gates + h + i)
+            let gg = load8(gates + 2 * h + i)
+            let og = half + half * load8(gates + 3 * h + i)
             let c = fg * load8(cell + i) + ig * gg
             let next = og * nnTanh(c)
             if i + 8 <= h {
