@@ -23,6 +23,9 @@ public final class Model {
     public let inputs: [Port]
     public let outputs: [Port]
     public let metadata: ModelMetadata
+    /// Number of layers the forward pass runs (BatchNorms folded away and flattens are not counted).
+    public var layerCount: Int { nodeCount }
+
     /// Number of frames processed since the last reset.
     public private(set) var frame: Int = 0
     @usableFromInline let schedule: UnsafeMutablePointer<ScheduledLayer>

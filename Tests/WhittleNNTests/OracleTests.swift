@@ -32,3 +32,38 @@ import Testing
         #expect(first == second)
     }
 }
+
+@Suite struct OracleSensitivityTests {
+    /// The oracle must be able to fail: one recurrent weight nudged by 1e-3 is caught.
+    @Test func perturbedWeightIsDetected() throws {
+        let bytes = try rewrite(try Fixtures.bytes("gru16")) { _, blobs in
+            var raw = blobs["l.weight_hh"]!
+            let value = raw.withUnsafeBytes { $0.load(fromByteOffset: 40, as: Float.self) } + 1e-3
+            withUnsafeBytes(of: value) { raw.replaceSubrange(40..<44, with: $0) }
+            blobs["l.weight_hh"] = raw
+        }
+        let model = try Model.load(bytes: bytes)
+        let expected = try SafeTensorsFile.read(path: Fixtures.path("gru16.expected"))
+        let outputs = try streamFixture(model, expected)
+        let error = relativeError(outputs["l"]!, expected.tensors["output.l"]!.values)
+        #expect(error > OracleTests.tolerance, "error \(error)")
+    }
+
+    @Test func batchNormIsFoldedWherePossible() throws {
+        // dense+bn1 fold into one layer; bn2 follows an activation and stays a per-channel affine.
+        #expect(try Model.load(path: Fixtures.path("batchnorm_fold")).layerCount == 3)
+        // conv+bn fold; flatten is free: c1, relu, pool, c2, d1, onset.
+        #expect(try Model.load(path: Fixtures.path("graph_onset_cnn")).layerCount == 6)
+    }
+
+    @Test func stridedOutputsAreProducedEveryStrideFrames() throws {
+        let model = try Model.load(path: Fixtures.path("conv1d_strided"))
+        let port = model.outputs[0]
+        var produced: [Int] = []
+        for t in 0..<7 {
+            model.process()
+            if model.produced(port) { produced.append(t) }
+        }
+        #expect(produced == [0, 2, 4, 6])
+    }
+}
