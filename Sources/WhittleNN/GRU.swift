@@ -55,9 +55,9 @@ public struct GRU {
             store8(nnTanh(load8(gates + j)), gates + j)
             j += 8
         }
-        if j < 2 * h { storePartial8(nnTanh(load8(gates + j)), gates + j, 2 * h - j) }
-        // Whole SIMD8 chunks even at the end: lanes past H read slack or the next gate's
-        // values (buffers are padded) and are simply not stored.
+        if j < 2 * h { storePartial8(nnTanh(load8(gates + j)), gates + j, 2 * h - j) }  // n_x follows: keep it
+        // Whole SIMD8 chunks even at the end: lanes past H read and write slack (Arena buffers
+        // have 16 floats of it) and are never read back as data.
         let half = SIMD8<Float>(repeating: 0.5)
         var i = 0
         while i < h {
@@ -65,13 +65,8 @@ public struct GRU {
             let z = half + half * load8(gates + h + i)
             let n = nnTanh(load8(gates + 2 * h + i) + r * load8(gates + 3 * h + i))
             let next = n + z * (load8(state + i) - n)
-            if i + 8 <= h {
-                store8(next, state + i)
-                store8(next, output + i)
-            } else {
-                storePartial8(next, state + i, h - i)
-                storePartial8(next, output + i, h - i)
-            }
+            store8(next, state + i)
+            store8(next, output + i)
             i += 8
         }
     }

@@ -45,8 +45,9 @@ public struct LSTM {
             store8(nnTanh(load8(gates + j)), gates + j)
             j += 8
         }
-        if j < 4 * h { storePartial8(nnTanh(load8(gates + j)), gates + j, 4 * h - j) }
-        // Whole SIMD8 chunks even at the end; lanes past H are computed but not stored.
+        if j < 4 * h { store8(nnTanh(load8(gates + j)), gates + j) }  // the tail runs into slack
+        // Whole SIMD8 chunks even at the end: lanes past H read and write slack (Arena buffers
+        // have 16 floats of it) and are never read back as data.
         let half = SIMD8<Float>(repeating: 0.5)
         var i = 0
         while i < h {
@@ -56,15 +57,9 @@ public struct LSTM {
             let og = half + half * load8(gates + 3 * h + i)
             let c = fg * load8(cell + i) + ig * gg
             let next = og * nnTanh(c)
-            if i + 8 <= h {
-                store8(c, cell + i)
-                store8(next, state + i)
-                store8(next, output + i)
-            } else {
-                storePartial8(c, cell + i, h - i)
-                storePartial8(next, state + i, h - i)
-                storePartial8(next, output + i, h - i)
-            }
+            store8(c, cell + i)
+            store8(next, state + i)
+            store8(next, output + i)
             i += 8
         }
     }

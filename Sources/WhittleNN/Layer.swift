@@ -1,4 +1,8 @@
 // The closed set of layer kinds a model runs, dispatched with a switch (no existentials).
+//
+// Every layer reads its input and writes its output through raw pointers fixed when it is built.
+// Kernels work in whole SIMD8 chunks, so a layer may read and write up to 7 floats past the end
+// of its buffers: pass buffers from Arena.floats (16 floats of slack), never bare arrays.
 
 public enum Layer {
     case dense(Dense)

@@ -42,7 +42,8 @@ public struct PackedMatrix {
         }
     }
 
-    /// out[0..<outputs] = W · x + b, x has `inputs` floats.
+    /// out[0..<outputs] = W · x + b, x has `inputs` floats. `out` must have room for the outputs
+    /// rounded up to a multiple of 8 (Arena buffers have 16 floats of slack).
     @inlinable @inline(__always) @_noLocks @_noAllocation
     public func apply(_ x: UnsafePointer<Float>, to out: UnsafeMutablePointer<Float>) {
         let n = inputs
@@ -90,14 +91,10 @@ public struct PackedMatrix {
         }
     }
 
-    /// Stores a block; the last, partial block writes only its valid lanes.
+    /// Stores a whole block, even the last, partial one: its extra lanes (zero weights and bias)
+    /// land in the slack every Arena buffer has, or in a region the caller overwrites next.
     @inlinable @inline(__always) @_noLocks @_noAllocation
     func store(_ v: SIMD8<Float>, block b: Int, _ out: UnsafeMutablePointer<Float>) {
-        let base = b * 8
-        if base + 8 <= outputs {
-            store8(v, out + base)
-        } else {
-            for lane in 0..<(outputs - base) { out[base + lane] = v[lane] }
-        }
+        store8(v, out + b * 8)
     }
 }
