@@ -19,7 +19,9 @@ public struct Port {
     }
 }
 
-public final class Model {
+/// Built off the audio thread and then handed to it: one thread calls process()/reset() at a time
+/// (the engine's swap protocol guarantees that), hence @unchecked Sendable.
+public final class Model: @unchecked Sendable {
     public let inputs: [Port]
     public let outputs: [Port]
     public let metadata: ModelMetadata

@@ -67,3 +67,24 @@ import Testing
         #expect(produced == [0, 2, 4, 6])
     }
 }
+
+@Suite struct NonFiniteInputTests {
+    /// NaN and ±Inf inputs must not trap (no Float→Int conversions on the forward path), and
+    /// reset() must clear any poisoned state.
+    @Test(arguments: Fixtures.graphCases + ["gru", "lstm", "conv2d", "activations", "layernorm"])
+    func nonFiniteInputsNeverTrapAndResetRecovers(_ name: String) throws {
+        let model = try Model.load(path: Fixtures.path(name))
+        let poison: [Float] = [.nan, .infinity, -.infinity, 1e30, -1e30]
+        for t in 0..<12 {
+            for port in model.inputs { for i in 0..<port.count { port.buffer[i] = poison[(t + i) % poison.count] } }
+            model.process()
+        }
+        model.reset()
+        let expected = try SafeTensorsFile.read(path: Fixtures.path("\(name).expected"))
+        let outputs = try streamFixture(model, expected)
+        for port in model.outputs {
+            let error = relativeError(outputs[port.name] ?? [], expected.tensors["output.\(port.name)"]!.values)
+            #expect(error <= OracleTests.tolerance, "\(name).\(port.name) after reset: \(error)")
+        }
+    }
+}
