@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "WhittleDSPTests", dependencies: ["WhittleDSP"]),
         .testTarget(name: "WhittleEngineTests", dependencies: ["WhittleEngine", "WhittleIO"]),
         .testTarget(name: "WhittleLiveTests", dependencies: ["WhittleIO"]),
-        .testTarget(name: "WhittleNNTests", dependencies: ["WhittleNN"]),
+        .testTarget(name: "WhittleNNTests", dependencies: ["WhittleNN"], exclude: ["Fixtures"]),
         .testTarget(name: "WhittleDataTests", dependencies: ["WhittleData", "WhittleEval"], exclude: ["Fixtures"]),
     ]
 )
