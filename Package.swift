@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CJACK", pkgConfig: "jack", providers: [.apt(["libjack-jackd2-dev"])]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Tiny C helpers for the audio thread: atomics, FTZ/DAZ, clock, probe hooks.
         .target(name: "CRealtime"),
 
@@ -37,9 +38,14 @@ let package = Package(
         // Offline world: data generation (MIDI -> fluidsynth -> audio + ground truth) and metrics.
         .target(name: "WhittleData", dependencies: ["CSndFile"]),
         .target(name: "WhittleEval"),
+        // Offline world: training, trimming, latency profiles.
+        .target(name: "WhittleTrain", dependencies: ["WhittleNN", "COpenBLAS"], swiftSettings: realtimeFlags),
+        .target(name: "WhittleProfile", dependencies: ["WhittleNN", "WhittleEngine"]),
+        .target(name: "WhittleTrim", dependencies: ["WhittleTrain", "WhittleNN", "WhittleProfile"]),
 
         .executableTarget(name: "whittle", dependencies: [
             "WhittleIO", "WhittleEngine", "WhittleData", "WhittleEval", "WhittleNN",
+            "WhittleTrain", "WhittleTrim", "WhittleProfile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -47,6 +53,9 @@ let package = Package(
         .testTarget(name: "WhittleEngineTests", dependencies: ["WhittleEngine", "WhittleIO"]),
         .testTarget(name: "WhittleLiveTests", dependencies: ["WhittleIO"]),
         .testTarget(name: "WhittleNNTests", dependencies: ["WhittleNN"], exclude: ["Fixtures"]),
+        .testTarget(name: "WhittleTrainTests", dependencies: ["WhittleTrain"]),
+        .testTarget(name: "WhittleTrimTests", dependencies: ["WhittleTrim"]),
+        .testTarget(name: "WhittleProfileTests", dependencies: ["WhittleProfile"]),
         .testTarget(name: "WhittleDataTests", dependencies: ["WhittleData", "WhittleEval"], exclude: ["Fixtures"]),
     ]
 )

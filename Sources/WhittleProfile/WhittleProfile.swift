@@ -1,0 +1,1 @@
+// Latency profiling and device profiles (offline world). See issue 3.

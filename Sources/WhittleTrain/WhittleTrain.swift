@@ -1,0 +1,1 @@
+// Training: backward passes, losses, optimizers, datasets (offline world). See issue 4.

@@ -1,0 +1,1 @@
+// Structured lottery-ticket trimming (offline world). See issue 4.
