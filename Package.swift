@@ -26,8 +26,8 @@ let package = Package(
 
         // Real-time world.
         .target(name: "WhittleDSP", dependencies: ["CRealtime"], swiftSettings: realtimeFlags),
-        .target(name: "WhittleProcessors", dependencies: ["WhittleDSP", "CRealtime"], swiftSettings: realtimeFlags),
-        .target(name: "WhittleEngine", dependencies: ["WhittleDSP", "WhittleProcessors", "CRealtime"], swiftSettings: realtimeFlags),
+        .target(name: "WhittleProcessors", dependencies: ["WhittleDSP", "WhittleNN", "CRealtime"], swiftSettings: realtimeFlags),
+        .target(name: "WhittleEngine", dependencies: ["WhittleDSP", "WhittleProcessors", "WhittleNN", "CRealtime"], swiftSettings: realtimeFlags),
 
         // Both worlds: backends and event writers.
         .target(name: "WhittleIO", dependencies: ["WhittleEngine", "CJACK", "CALSA", "CSndFile", "CRealtime"], swiftSettings: realtimeFlags),
