@@ -23,11 +23,11 @@ public struct DeviceProfile: Codable, Sendable {
     public var contextScale: Double
     /// Raw data: the microbenchmarks and engine measurements the coefficients come from.
     public var calibration: [CalibrationPoint]
-    public var measurements: [Measurement]
+    public var measurements: [ProfileMeasurement]
 
     public init(machine: MachineIdentity, estimated: Bool = false, note: String? = nil, created: String? = nil,
                 layers: [String: CostCoefficients], engine: EngineCoefficients, contextScale: Double = 1,
-                calibration: [CalibrationPoint] = [], measurements: [Measurement] = []) {
+                calibration: [CalibrationPoint] = [], measurements: [ProfileMeasurement] = []) {
         version = DeviceProfile.formatVersion
         self.machine = machine
         self.estimated = estimated
