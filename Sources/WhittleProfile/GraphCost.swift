@@ -13,6 +13,9 @@ public struct LayerWork: Codable, Sendable, Equatable {
     public var type: String
     public var macs: Double
     public var bytes: Double
+    /// Short scalar loop iterations: conv2d's gathers (per output frequency and kernel tap) and
+    /// kernel calls, pooling's (output frequency, tap) pairs, dilated conv1d's tap gathers.
+    public var steps: Double
     /// Runs once every `period` model frames (time strides upstream).
     public var period: Int
 }
@@ -35,8 +38,8 @@ public enum GraphCost {
             let x = ins[0]
             let count = x.shape.reduce(1, *), channels = x.shape.last ?? 1
             var out = x
-            func add(_ type: String, _ macs: Double, _ bytes: Double, period: Int? = nil) {
-                work.append(LayerWork(node: node.name, type: type, macs: macs, bytes: bytes, period: period ?? x.period))
+            func add(_ type: String, _ macs: Double, _ bytes: Double, steps: Double = 0, period: Int? = nil) {
+                work.append(LayerWork(node: node.name, type: type, macs: macs, bytes: bytes, steps: steps, period: period ?? x.period))
             }
             func activation(_ elements: Int, period: Int) {
                 guard let name = node.activationName, !["linear", "identity"].contains(name) else { return }
@@ -54,10 +57,10 @@ public enum GraphCost {
                 markFold()
             case "conv1d":
                 let cout = try node.int("channels"), k = try node.int("kernel")
-                let stride = node.intOr("stride", 1)
+                let stride = node.intOr("stride", 1), dilation = node.intOr("dilation", 1)
                 let inner = Double(k * channels), padded = Double(pad8(cout))
-                // The history push runs every frame; the matrix once per stride.
-                add("conv1d", padded * inner, 4 * (padded * inner + inner + Double(channels + cout)), period: x.period * stride)
+                add("conv1d", padded * inner, 4 * (padded * inner + inner + Double(channels + cout)),
+                    steps: dilation > 1 ? Double(k) : 0, period: x.period * stride)
                 activation(cout, period: x.period * stride)
                 out = ([cout], x.period * stride)
                 markFold()
@@ -73,7 +76,8 @@ public enum GraphCost {
                 let inner = Double(kt * kf * channels), padded = Double(pad8(cout))
                 let gathered = Double(outF) * inner
                 add("conv2d", Double(outF) * padded * inner,
-                    4 * (gathered + padded * inner + Double(frequencies * channels + outF * cout)), period: x.period * st)
+                    4 * (gathered + padded * inner + Double(frequencies * channels + outF * cout)),
+                    steps: Double(outF * (kt * kf + 1)), period: x.period * st)
                 activation(outF * cout, period: x.period * st)
                 out = ([outF, cout], x.period * st)
                 markFold()
@@ -98,7 +102,7 @@ public enum GraphCost {
                 let k = try node.int("kernel"), stride = node.intOr("stride", k)
                 let outF = (x.shape[0] - k) / stride + 1
                 guard outF >= 1 else { throw ProfileError.badInput("graph node '\(node.name)': pool kernel wider than the input") }
-                add("pool", Double(outF * k * channels), 4 * Double(outF * (k + 1) * channels))
+                add("pool", Double(outF * k * channels), 4 * Double(outF * (k + 1) * channels), steps: Double(outF * k))
                 out = ([outF, channels], x.period)
             case "add":
                 add("elementwise", Double(count), 12 * Double(count))

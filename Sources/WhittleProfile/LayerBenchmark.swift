@@ -14,7 +14,7 @@ public enum LayerBenchmark {
             guard let layer = work.first, work.count == 1 else { continue }
             let model = try file.build()
             let ns = time(model, seconds: seconds)
-            points.append(CalibrationPoint(type: layer.type, label: label, macs: layer.macs, bytes: layer.bytes, ns: ns))
+            points.append(CalibrationPoint(type: layer.type, label: label, macs: layer.macs, bytes: layer.bytes, steps: layer.steps, ns: ns))
             progress(String(format: "  %-34@ %10.1f ns", label as NSString, ns))
         }
         return points

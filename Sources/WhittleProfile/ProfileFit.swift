@@ -18,6 +18,7 @@ public enum ProfileFit {
             ("null logmel n_fft 512, 40 bands, 16 kHz", SingleLayerModels.null(features: logmel(512, 40, 7000), count: 40, rate: 16000, hop: 160)),
             ("null logmel n_fft 1024, 64 bands, 22.05 kHz", SingleLayerModels.null(features: logmel(1024, 64, 8000), count: 64, rate: 22050, hop: 220)),
             ("null logmel n_fft 2048, 128 bands, 48 kHz", SingleLayerModels.null(features: logmel(2048, 128, 16000), count: 128, rate: 48000, hop: 480)),
+            ("null logmel n_fft 1024, 128 bands, 16 kHz", SingleLayerModels.null(features: logmel(1024, 128, 8000), count: 128, rate: 16000, hop: 160)),
             ("null frames 1024, 16 kHz", SingleLayerModels.null(features: #"{"type":"frames","size":1024}"#, count: 1024, rate: 16000, hop: 160)),
             ("null frames 256, 48 kHz", SingleLayerModels.null(features: #"{"type":"frames","size":256}"#, count: 256, rate: 48000, hop: 240)),
         ]
@@ -41,13 +42,13 @@ public enum ProfileFit {
         for (m, work) in runs {
             let schedule = FrameSchedule(hostRate: m.rate, modelRate: work.sampleRate, hop: work.hop, block: m.block)
             let taps = Double(m.block) * Double(work.sampleRate) / Double(m.rate) * Double(schedule.tapsPerOutput)
-            let head = work.layers.reduce(0.0) { $0 + (layers[$1.type]?.ns(macs: $1.macs, bytes: $1.bytes) ?? 0) }
+            let head = work.layers.reduce(0.0) { $0 + (layers[$1.type]?.ns(macs: $1.macs, bytes: $1.bytes, steps: $1.steps) ?? 0) }
             for g in m.byFrames ?? [] where g.blocks >= 20 {
                 let k = Double(g.frames)
                 var row = [1, Double(m.block), taps]
                 for t in frontTypes {
                     let on = work.frontEnd.type == t ? k : 0
-                    row += [on, on * work.frontEnd.macs, on * work.frontEnd.bytes]
+                    row += [on, on * work.frontEnd.macs, on * work.frontEnd.bytes, on * work.frontEnd.steps]
                 }
                 rows.append(row)
                 let ns = g.medianMicroseconds * 1000 - k * head
@@ -59,9 +60,9 @@ public enum ProfileFit {
         let engine = EngineCoefficients(perBlock: beta[0], perSample: beta[1], perTap: beta[2])
         var fronts: [String: CostCoefficients] = [:]
         for (i, t) in frontTypes.enumerated() {
-            let b = 3 + 3 * i
+            let b = 3 + 4 * i
             let used = rows.filter { $0[b] > 0 }.count
-            fronts[t] = CostCoefficients(constant: beta[b], perMAC: beta[b + 1], perByte: beta[b + 2], samples: used)
+            fronts[t] = CostCoefficients(constant: beta[b], perMAC: beta[b + 1], perByte: beta[b + 2], perStep: beta[b + 3], samples: used)
         }
         return (engine, fronts)
     }
@@ -75,7 +76,7 @@ public enum ProfileFit {
             // With scale 0 the prediction is the engine and front end alone; the rest is the layers.
             guard let base = try? unscaled.prediction(for: work, block: m.block, rate: m.rate) else { continue }
             var hot = 0.0
-            for l in work.layers { hot += (profile.layers[l.type]?.ns(macs: l.macs, bytes: l.bytes) ?? 0) / Double(max(l.period, 1)) }
+            for l in work.layers { hot += (profile.layers[l.type]?.ns(macs: l.macs, bytes: l.bytes, steps: l.steps) ?? 0) / Double(max(l.period, 1)) }
             let schedule = FrameSchedule(hostRate: m.rate, modelRate: work.sampleRate, hop: work.hop, block: m.block)
             let engineNs = profile.engine.perBlock + profile.engine.perSample * Double(m.block)
                 + profile.engine.perTap * Double(m.block) * Double(work.sampleRate) / Double(m.rate) * Double(schedule.tapsPerOutput)

@@ -43,7 +43,7 @@ struct ProfileCommand: ParsableCommand {
     @Flag(help: "Run measurements in this process, without the allocation probe.")
     var noProbe = false
     @Option(help: "Seconds per calibration run of a null detector through the engine (with --out).")
-    var calibrationSeconds: Double = 2
+    var calibrationSeconds: Double = 1.5
 
     // A measurement child (internal): run one chain at one block size, write the ProfileMeasurement as JSON.
     @Option(help: .hidden) var childMeasure: String?
