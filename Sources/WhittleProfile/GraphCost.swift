@@ -18,6 +18,8 @@ public struct LayerWork: Codable, Sendable, Equatable {
     public var steps: Double
     /// Runs once every `period` model frames (time strides upstream).
     public var period: Int
+    /// The layer's own multiply-accumulates (no SIMD padding), for reports.
+    public var trueMacs: Double
 }
 
 public enum GraphCost {
@@ -38,8 +40,9 @@ public enum GraphCost {
             let x = ins[0]
             let count = x.shape.reduce(1, *), channels = x.shape.last ?? 1
             var out = x
-            func add(_ type: String, _ macs: Double, _ bytes: Double, steps: Double = 0, period: Int? = nil) {
-                work.append(LayerWork(node: node.name, type: type, macs: macs, bytes: bytes, steps: steps, period: period ?? x.period))
+            func add(_ type: String, _ macs: Double, _ bytes: Double, steps: Double = 0, period: Int? = nil, trueMacs: Double? = nil) {
+                work.append(LayerWork(node: node.name, type: type, macs: macs, bytes: bytes, steps: steps, period: period ?? x.period,
+                                      trueMacs: trueMacs ?? macs))
             }
             func activation(_ elements: Int, period: Int) {
                 guard let name = node.activationName, !["linear", "identity"].contains(name) else { return }
@@ -51,7 +54,7 @@ public enum GraphCost {
             case "dense":
                 let units = try node.int("units")
                 let padded = Double(pad8(units))
-                add("dense", padded * Double(count), 4 * (padded * Double(count) + Double(count + units)))
+                add("dense", padded * Double(count), 4 * (padded * Double(count) + Double(count + units)), trueMacs: Double(units * count))
                 activation(units, period: x.period)
                 out = ([units], x.period)
                 markFold()
@@ -60,7 +63,7 @@ public enum GraphCost {
                 let stride = node.intOr("stride", 1), dilation = node.intOr("dilation", 1)
                 let inner = Double(k * channels), padded = Double(pad8(cout))
                 add("conv1d", padded * inner, 4 * (padded * inner + inner + Double(channels + cout)),
-                    steps: dilation > 1 ? Double(k) : 0, period: x.period * stride)
+                    steps: dilation > 1 ? Double(k) : 0, period: x.period * stride, trueMacs: Double(cout) * inner)
                 activation(cout, period: x.period * stride)
                 out = ([cout], x.period * stride)
                 markFold()
@@ -77,7 +80,7 @@ public enum GraphCost {
                 let gathered = Double(outF) * inner
                 add("conv2d", Double(outF) * padded * inner,
                     4 * (gathered + padded * inner + Double(frequencies * channels + outF * cout)),
-                    steps: Double(outF * (kt * kf + 1)), period: x.period * st)
+                    steps: Double(outF * (kt * kf + 1)), period: x.period * st, trueMacs: Double(outF * cout) * inner)
                 activation(outF * cout, period: x.period * st)
                 out = ([outF, cout], x.period * st)
                 markFold()
@@ -90,7 +93,8 @@ public enum GraphCost {
             case "gru", "lstm":
                 let h = try node.int("hidden"), gates = node.op == "gru" ? 3 : 4
                 let padded = Double(pad8(gates * h))
-                add(node.op, padded * Double(count + h), 4 * (padded * Double(count + h) + Double(count + 4 * h)))
+                add(node.op, padded * Double(count + h), 4 * (padded * Double(count + h) + Double(count + 4 * h)),
+                    trueMacs: Double(gates * h * (count + h)))
                 out = ([h], x.period)
             case "batchnorm":
                 if let previous = node.inputs.first, foldable.contains(previous) { break }
