@@ -85,11 +85,14 @@ import WhittleNN
     @Test func graphCostMatchesHandCountsForTheTinyModel() throws {
         let work = try ModelWork(try Self.testModel("onset-tiny"))
         #expect(work.sampleRate == 16000 && work.hop == 160 && work.frontEnd.type == "frontend_logmel")
-        #expect(work.layers.map(\.type) == ["conv2d", "pool", "conv2d", "pool", "dense", "dense", "activation_exp"])
+        // Fused activations are costed as their own work items.
+        #expect(work.layers.map(\.type) == ["conv2d", "activation", "pool", "conv2d", "activation", "pool",
+                                            "dense", "activation", "dense", "activation_exp"])
         // conv1: 64 bands × 4 channels (padded to 8 lanes) × 3·3·1 taps; conv2: 16 × 8 × 3·3·4.
         #expect(work.layers[0].trueMacs == 64 * 4 * 9 && work.layers[0].macs == 64 * 8 * 9)
-        #expect(work.layers[2].trueMacs == 16 * 8 * 36)
-        #expect(work.layers[4].trueMacs == 32 * 16)
+        #expect(work.layers[0].steps == 64 * 10)
+        #expect(work.layers[3].trueMacs == 16 * 8 * 36)
+        #expect(work.layers[6].trueMacs == 32 * 16)
     }
 
     @Test func foldedBatchNormCostsNothing() throws {

@@ -5,17 +5,21 @@ import Testing
 
 @Suite struct FitTests {
     @Test func leastSquaresRecoversExactCoefficients() throws {
-        let rows = (0..<20).map { i -> [Double] in [1, Double(i * i % 17), Double(i * 3 % 11) + 0.5 * Double(i)] }
-        let truth = [5.0, 0.25, 2.0]
-        let y = rows.map { zip($0, truth).reduce(0) { $0 + $1.0 * $1.1 } }
+        var rows: [[Double]] = []
+        for i in 0..<20 {
+            let a = Double(i * i % 17), b = Double(i * 3 % 11) + 0.5 * Double(i)
+            rows.append([1, a, b])
+        }
+        let truth: [Double] = [5.0, 0.25, 2.0]
+        let y: [Double] = rows.map { r in 5.0 * r[0] + 0.25 * r[1] + 2.0 * r[2] }
         let beta = try #require(LeastSquares.solve(rows, y))
-        for (b, t) in zip(beta, truth) { #expect(abs(b - t) < 1e-6 * max(1, abs(t))) }
+        for j in 0..<3 { #expect(abs(beta[j] - truth[j]) < 1e-6 * max(1, abs(truth[j]))) }
     }
 
     @Test func nonNegativeFitDropsAColumnRatherThanGoNegative() throws {
         // y = 10 + 2x − 0.3z: the unconstrained fit gives z a negative weight.
-        let rows = (1...12).map { x -> [Double] in [1, Double(x), Double(x % 3)] }
-        let y = rows.map { 10 + 2 * $0[1] - 0.3 * $0[2] }
+        let rows: [[Double]] = (1...12).map { (x: Int) -> [Double] in [1, Double(x), Double(x % 3)] }
+        let y: [Double] = rows.map { (r: [Double]) -> Double in 10 + 2 * r[1] - 0.3 * r[2] }
         let unconstrained = try #require(LeastSquares.solve(rows, y))
         #expect(unconstrained[2] < 0)
         let beta = try #require(LeastSquares.nonNegative(rows, y))
