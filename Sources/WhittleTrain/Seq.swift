@@ -16,10 +16,11 @@ public struct Seq: Sendable, Equatable {
         self.init(batch: batch, time: time, frame: frame, data: [Float](repeating: 0, count: batch * time * frame.reduce(1, *)))
     }
 
-    /// From a tensor shaped [B, T] + frame.
-    public init(_ tensor: TensorData) {
-        precondition(tensor.shape.count >= 3, "sequence tensors are [batch, time, frame...]")
-        self.init(batch: tensor.shape[0], time: tensor.shape[1], frame: Array(tensor.shape.dropFirst(2)), data: tensor.values)
+    /// From a tensor shaped [B, T] + frame ([B, T] alone means one value per frame).
+    public init(_ tensor: TensorData) throws {
+        guard tensor.shape.count >= 2 else { throw TrainError("sequence tensors are [batch, time, frame...], got shape \(tensor.shape)") }
+        let frame = tensor.shape.count == 2 ? [1] : Array(tensor.shape.dropFirst(2))
+        self.init(batch: tensor.shape[0], time: tensor.shape[1], frame: frame, data: tensor.values)
     }
 
     public var tensor: TensorData { TensorData(shape: [batch, time] + frame, values: data) }
