@@ -19,7 +19,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Training task.") var task: String
     @Option(help: "Graph JSON to train from fresh weights.") var graph: String?
-    @Option(help: "Model file whose weights to start from.") var initial: String?
+    @Option(name: .customLong("init"), help: "Model file whose weights to start from.") var initial: String?
     @Option(help: "Output model file.") var out: String
     @Option(help: "Epochs.") var epochs: Int = 20
     @Option(help: "Sequences per batch.") var batch: Int = 16
@@ -32,11 +32,6 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Resume from the checkpoint in --checkpoints.") var resume = false
     @Option(help: "Data-parallel worker threads.") var threads: Int = 2
     @Option(name: .customLong("blas-threads"), help: "OpenBLAS threads per GEMM.") var blasThreads: Int = 1
-
-    // `--init` is the documented spelling; `init` cannot be a Swift property name.
-    enum CodingKeys: String, CodingKey {
-        case task, graph, initial = "init", out, epochs, batch, lr, weightDecay, seed, rewindEpoch, patience, checkpoints, resume, threads, blasThreads
-    }
 
     func run() throws {
         let model: ModelFile
