@@ -208,7 +208,7 @@ struct ProfileCommand: ParsableCommand {
         let sizes = try blocks()
         let probe = noMeasure ? nil : probeLibrary
         if device.estimated && !noMeasure { note("note: \(profile!) is an estimate for another machine; errors against this machine mean little") }
-        print("model                                     block  predicted p50  p99.9 µs | measured p50  p99.9 µs | error p50  p99.9  allocs")
+        print("model                                     block  predicted p50  p99.9 µs" + (noMeasure ? "" : " | measured p50  p99.9 µs | error p50  p99.9  allocs"))
         for path in predictions {
             for b in sizes {
                 let t = try target(model: path, block: b)
