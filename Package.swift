@@ -26,8 +26,8 @@ let package = Package(
 
         // Real-time world.
         .target(name: "WhittleDSP", dependencies: ["CRealtime"], swiftSettings: realtimeFlags),
-        .target(name: "WhittleProcessors", dependencies: ["WhittleDSP", "CRealtime"], swiftSettings: realtimeFlags),
-        .target(name: "WhittleEngine", dependencies: ["WhittleDSP", "WhittleProcessors", "CRealtime"], swiftSettings: realtimeFlags),
+        .target(name: "WhittleProcessors", dependencies: ["WhittleDSP", "WhittleNN", "CRealtime"], swiftSettings: realtimeFlags),
+        .target(name: "WhittleEngine", dependencies: ["WhittleDSP", "WhittleProcessors", "WhittleNN", "CRealtime"], swiftSettings: realtimeFlags),
 
         // Both worlds: backends and event writers.
         .target(name: "WhittleIO", dependencies: ["WhittleEngine", "CJACK", "CALSA", "CSndFile", "CRealtime"], swiftSettings: realtimeFlags),
@@ -42,10 +42,12 @@ let package = Package(
         .target(name: "WhittleTrain", dependencies: ["WhittleNN", "COpenBLAS"], swiftSettings: realtimeFlags),
         .target(name: "WhittleProfile", dependencies: ["WhittleNN", "WhittleEngine"]),
         .target(name: "WhittleTrim", dependencies: ["WhittleTrain", "WhittleNN", "WhittleProfile"]),
+        // Offline world: the detectors' training tasks (rendered data -> features and frame targets).
+        .target(name: "WhittleTasks", dependencies: ["WhittleTrain", "WhittleData", "WhittleEval", "WhittleDSP"]),
 
         .executableTarget(name: "whittle", dependencies: [
             "WhittleIO", "WhittleEngine", "WhittleData", "WhittleEval", "WhittleNN",
-            "WhittleTrain", "WhittleTrim", "WhittleProfile",
+            "WhittleTrain", "WhittleTrim", "WhittleProfile", "WhittleTasks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "WhittleTrainTests", dependencies: ["WhittleTrain"]),
         .testTarget(name: "WhittleTrimTests", dependencies: ["WhittleTrim"]),
         .testTarget(name: "WhittleProfileTests", dependencies: ["WhittleProfile"]),
+        .testTarget(name: "WhittleTasksTests", dependencies: ["WhittleTasks"]),
         .testTarget(name: "WhittleDataTests", dependencies: ["WhittleData", "WhittleEval"], exclude: ["Fixtures"]),
     ]
 )

@@ -2,7 +2,7 @@
 ///
 /// Frame `t` is an onset when, once frame `t + 1` is known (one frame of look-ahead):
 /// it is the maximum of the last `preMax` frames and of frame `t + 1`, it exceeds the mean of
-/// the last `preAvg` frames by `delta`, and at least `combine` frames have passed since
+/// the last `preAvg` frames by `delta` (or `delta` itself when `preAvg` is 0), and at least `combine` frames have passed since
 /// the previous onset. This is the online rule of Böck et al. (2012) with a bounded look-ahead.
 @frozen
 public struct OnlinePeakPicker {
@@ -31,6 +31,7 @@ public struct OnlinePeakPicker {
     public static let lookAhead = 1
 
     public init(_ parameters: Parameters) {
+        precondition(parameters.preMax >= 1 && parameters.preAvg >= 0 && parameters.combine >= 0)
         self.parameters = parameters
         length = max(parameters.preMax, parameters.preAvg) + 2
         history = RawBuffer.floats(length)
@@ -69,7 +70,8 @@ public struct OnlinePeakPicker {
         for k in 1..<parameters.preMax { peak = max(peak, self.value(candidate - k)) }
         if c < peak { return -1 }
         for k in 0..<parameters.preAvg { sum += self.value(candidate - k) }
-        let threshold = sum / Float(parameters.preAvg) + state.pointee.delta
+        // preAvg 0: a fixed threshold (probabilities from a network); otherwise adaptive.
+        let threshold = (parameters.preAvg > 0 ? sum / Float(parameters.preAvg) : 0) + state.pointee.delta
         if c < threshold { return -1 }
         if candidate - state.pointee.lastOnset < parameters.combine { return -1 }
         state.pointee.lastOnset = candidate

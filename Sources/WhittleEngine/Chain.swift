@@ -1,4 +1,5 @@
 import WhittleDSP
+import WhittleNN
 import WhittleProcessors
 
 /// What the audio thread sees of a chain: plain pointers and numbers.
@@ -18,13 +19,41 @@ final class Chain {
     let rt: UnsafeMutablePointer<ChainRT>
     /// Host frames the chain needs between an input instant and the events about it.
     let eventLatency: Int
+    /// Objects the audio thread reaches without reference counting: kept alive here.
+    private let models: [Model]
 
-    init(spec: ChainSpec, sampleRate: Int, maxBlock: Int) {
+    init(spec: ChainSpec, sampleRate: Int, maxBlock: Int) throws(EngineError) {
         self.spec = spec
+        // Load every model first, so a bad file fails before anything is allocated.
+        var models: [Model] = []
+        var detectors: [NeuralDetector] = []
+        for case .model(let path) in spec.processors {
+            do {
+                let model = try Model.load(path: path)
+                let detector = try NeuralDetector(model: model, path: path)
+                model.process()   // warm the model's code paths, then clear its state
+                model.reset()
+                models.append(model)
+                detectors.append(detector)
+            } catch let error as DetectorError {
+                detectors.forEach { $0.deallocate() }
+                throw .badSetting(error.description)
+            } catch {
+                detectors.forEach { $0.deallocate() }
+                throw .badSetting("\(error)")
+            }
+        }
+        self.models = models
         let nodes = UnsafeMutablePointer<ProcessorNode>.allocate(capacity: max(spec.processors.count, 1))
         var latency = 0
+        var nextDetector = 0
         for (i, p) in spec.processors.enumerated() {
             switch p {
+            case .model:
+                let node = ModelNode(detector: detectors[nextDetector], hostRate: sampleRate, maxBlock: maxBlock)
+                nextDetector += 1
+                latency = max(latency, node.maxReportDelay)
+                nodes.advanced(by: i).initialize(to: .model(node))
             case .flux:
                 let node = FluxNode(hostRate: sampleRate, maxBlock: maxBlock)
                 latency = max(latency, node.maxReportDelay)

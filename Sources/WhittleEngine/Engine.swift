@@ -43,9 +43,9 @@ public final class Engine: @unchecked Sendable {
         guard maxBlock >= 1, maxBlock <= Engine.maxBlockLimit else {
             throw .badSetting("block size \(maxBlock) out of range (1...\(Engine.maxBlockLimit))")
         }
-        release()
         let rate = Int(sampleRate)
-        let chain = Chain(spec: spec, sampleRate: rate, maxBlock: maxBlock)
+        let chain = try Chain(spec: spec, sampleRate: rate, maxBlock: maxBlock)   // fails before anything is released
+        release()
         let latency = chain.eventLatency
         var drySize = 1
         while drySize < latency + maxBlock + 1 { drySize <<= 1 }
@@ -141,7 +141,7 @@ public final class Engine: @unchecked Sendable {
         guard let rt else { throw .badSetting("swap before prepare") }
         collectRetired()
         if rt.slots[0] != nil { throw .badSetting("a chain swap is already pending") }
-        let next = Chain(spec: newSpec, sampleRate: sampleRate, maxBlock: maxBlock)
+        let next = try Chain(spec: newSpec, sampleRate: sampleRate, maxBlock: maxBlock)
         if next.eventLatency > rt.state.pointee.latency {
             throw .badSetting("chain '\(newSpec)' needs \(next.eventLatency) frames of latency, more than the prepared \(rt.state.pointee.latency); prepare again instead")
         }

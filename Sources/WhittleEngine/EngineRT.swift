@@ -149,6 +149,9 @@ public struct EngineRT: BitwiseCopyable {
             case .flux(let node):
                 if late { bump(.bypasses) }
                 node.run(input, frames: frames, chainStart: start, sink: sink, publish: publish, bypass: late)
+            case .model(let node):
+                if late { bump(.bypasses) }
+                node.run(input, frames: frames, chainStart: start, sink: sink, publish: publish, bypass: late)
             case .canary:
                 Canary.process()
             case .click:

@@ -8,6 +8,7 @@ enum ProcessorNode {
     case flux(FluxNode)
     case click(ClickSonifier)
     case canary
+    case model(ModelNode)
 
     var isGenerator: Bool {
         if case .click = self { return true }
@@ -18,6 +19,7 @@ enum ProcessorNode {
         switch self {
         case .flux(let n): n.deallocate()
         case .click(let c): c.deallocate()
+        case .model(let n): n.deallocate()
         case .canary: break
         }
     }
@@ -26,6 +28,7 @@ enum ProcessorNode {
         switch self {
         case .flux(let n): n.reset()
         case .click(let c): c.reset()
+        case .model(let n): n.reset()
         case .canary: break
         }
     }
@@ -67,6 +70,47 @@ struct FluxNode {
             // Processor sample → host frame, rounded to nearest.
             let host = (Int64(position) * Int64(hostRate) + Int64(processorRate / 2)) / Int64(processorRate)
             sink.emit(Event(kind: .onset, frame: chainStart + max(0, host), strength: strength), publish: publish)
+        }
+    }
+}
+
+/// A neural detector behind its hop adapter, reporting detections as events in host frames.
+struct ModelNode {
+    let adapter: HopAdapter
+    let detector: NeuralDetector
+    let hostRate: Int
+    let processorRate: Int
+
+    init(detector: NeuralDetector, hostRate: Int, maxBlock: Int) {
+        self.detector = detector
+        processorRate = detector.settings.features.sampleRate
+        self.hostRate = hostRate
+        adapter = HopAdapter(hostRate: hostRate, processorRate: processorRate,
+                             hop: detector.settings.features.hop, maxBlock: maxBlock)
+    }
+
+    func deallocate() { adapter.deallocate(); detector.deallocate() }
+    func reset() { adapter.reset(); detector.reset() }
+
+    var maxReportDelay: Int {
+        let delay = max(0, detector.maxReportDelay) * hostRate
+        return (delay + processorRate - 1) / processorRate + adapter.resamplerLatency + 1
+    }
+
+    @_noLocks @_noAllocation
+    func run(_ input: UnsafePointer<Float>, frames: Int, chainStart: Int64, sink: EventSink, publish: Bool, bypass: Bool) {
+        let available = adapter.convert(input, frames: frames)
+        var cursor = 0
+        while adapter.nextHop(cursor: &cursor, available: available) {
+            if bypass { continue }
+            let found = detector.process(hop: adapter.hopBuffer)
+            for i in 0..<found {
+                let d = detector.detections[i]
+                if !d.strength.isFinite || !d.value.isFinite { continue }
+                let host = (Int64(d.position) * Int64(hostRate) + Int64(processorRate / 2)) / Int64(processorRate)
+                sink.emit(Event(kind: d.kind, label: d.label, frame: chainStart + max(0, host),
+                                strength: d.strength, value: d.value), publish: publish)
+            }
         }
     }
 }

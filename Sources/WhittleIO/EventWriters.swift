@@ -63,10 +63,43 @@ public final class OnsetListWriter: EventWriter {
         lines.append(String(format: "%.6f", seconds))
     }
 
-    public func finish() throws {
-        let text = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw SoundFileError.writeFailed(path: path, reason: error.localizedDescription)
-        }
+    public func finish() throws { try writeLines(lines, to: path) }
+}
+
+/// Drum hits as `time<TAB>label` lines, labels KD, SD, HH (mir_eval / Sonic Visualiser).
+public final class DrumListWriter: EventWriter {
+    public static let labels = ["KD", "SD", "HH"]
+    private var lines: [String] = []
+    private let path: String
+
+    public init(path: String) { self.path = path }
+
+    public func write(_ event: Event, seconds: Double) {
+        guard event.kind == .drum, DrumListWriter.labels.indices.contains(Int(event.label)) else { return }
+        lines.append(String(format: "%.6f\t%@", seconds, DrumListWriter.labels[Int(event.label)]))
+    }
+
+    public func finish() throws { try writeLines(lines, to: path) }
+}
+
+/// Pitch as CSV `time,frequency,confidence`, one row per detector frame (CREPE's layout).
+public final class PitchCSVWriter: EventWriter {
+    private var lines: [String] = ["time,frequency,confidence"]
+    private let path: String
+
+    public init(path: String) { self.path = path }
+
+    public func write(_ event: Event, seconds: Double) {
+        guard event.kind == .pitch else { return }
+        lines.append(String(format: "%.3f,%.3f,%.6f", seconds, event.value, event.strength))
+    }
+
+    public func finish() throws { try writeLines(lines, to: path) }
+}
+
+func writeLines(_ lines: [String], to path: String) throws {
+    let text = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+    do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+        throw SoundFileError.writeFailed(path: path, reason: error.localizedDescription)
     }
 }

@@ -28,12 +28,8 @@ public struct SpectralFluxOnset {
     }
 
     public let settings: Settings
-    let fft: FFT
-    let filterbank: LogFilterbank
-    let frame: UnsafeMutablePointer<Float>      // last frameSize input samples
-    let window: UnsafeMutablePointer<Float>
-    let windowed: UnsafeMutablePointer<Float>
-    let magnitude: UnsafeMutablePointer<Float>
+    let stft: STFTFrame
+    let filterbank: SparseFilterbank
     let spectra: UnsafeMutablePointer<Float>    // ring of diffFrames + 1 band spectra
     let filtered: UnsafeMutablePointer<Float>
     let picker: OnlinePeakPicker
@@ -46,16 +42,9 @@ public struct SpectralFluxOnset {
 
     public init(settings: Settings = Settings()) {
         self.settings = settings
-        fft = FFT(size: settings.frameSize)
-        filterbank = LogFilterbank(fftSize: settings.frameSize, sampleRate: Double(settings.sampleRate),
-                                   bandsPerOctave: settings.bandsPerOctave, minHz: settings.minHz, maxHz: settings.maxHz)
-        frame = RawBuffer.floats(settings.frameSize)
-        window = RawBuffer.floats(settings.frameSize)
-        for n in 0..<settings.frameSize {  // periodic Hann
-            window[n] = Float(0.5 - 0.5 * cos(2 * Double.pi * Double(n) / Double(settings.frameSize)))
-        }
-        windowed = RawBuffer.floats(settings.frameSize)
-        magnitude = RawBuffer.floats(settings.frameSize / 2 + 1)
+        stft = STFTFrame(size: settings.frameSize, hop: settings.hop)
+        filterbank = .logarithmic(fftSize: settings.frameSize, sampleRate: Double(settings.sampleRate),
+                                  bandsPerOctave: settings.bandsPerOctave, minHz: settings.minHz, maxHz: settings.maxHz)
         spectra = RawBuffer.floats((settings.diffFrames + 1) * filterbank.bandCount)
         filtered = RawBuffer.floats(filterbank.bandCount)
         picker = OnlinePeakPicker(settings.peaks)
@@ -64,13 +53,12 @@ public struct SpectralFluxOnset {
     }
 
     public func deallocate() {
-        fft.deallocate(); filterbank.deallocate(); frame.deallocate(); window.deallocate()
-        windowed.deallocate(); magnitude.deallocate(); spectra.deallocate(); filtered.deallocate()
+        stft.deallocate(); filterbank.deallocate(); spectra.deallocate(); filtered.deallocate()
         picker.deallocate(); state.deallocate()
     }
 
     public func reset() {
-        frame.update(repeating: 0, count: settings.frameSize)
+        stft.reset()
         spectra.update(repeating: 0, count: (settings.diffFrames + 1) * filterbank.bandCount)
         picker.reset()
         state.pointee = State()
@@ -83,20 +71,12 @@ public struct SpectralFluxOnset {
     /// detector's first sample) of a confirmed onset, or -1; its strength in 0...1 in `strength`.
     @_noLocks @_noAllocation
     public func process(hop input: UnsafePointer<Float>, strength: inout Float) -> Int {
-        let n = settings.frameSize, h = settings.hop
-        // Slide the frame and append the new hop.
-        for k in 0..<(n - h) { frame[k] = frame[k + h] }
-        for k in 0..<h { frame[n - h + k] = input[k] }
-        for k in 0..<n { windowed[k] = frame[k] * window[k] }
-        fft.forward(windowed)
-        for k in 0...(n / 2) {
-            let re = fft.real[k], im = fft.imag[k]
-            magnitude[k] = whittle_sqrtf(re * re + im * im)
-        }
+        let h = settings.hop
+        stft.push(input)
         let bands = filterbank.bandCount
         let t = state.pointee.hops
         let current = spectra + (t % (settings.diffFrames + 1)) * bands
-        filterbank.apply(magnitude, into: current)
+        filterbank.apply(stft.magnitude, into: current)
         for b in 0..<bands { current[b] = whittle_log1pf(settings.compression * current[b]) }
         // Maximum filter along frequency on the reference frame suppresses vibrato.
         let reference = spectra + ((t + 1) % (settings.diffFrames + 1)) * bands

@@ -17,11 +17,17 @@ struct ProcessCommand: ParsableCommand {
     @Option(help: "Host block size in frames (1...16384).")
     var block: Int = 256
 
-    @Option(help: "Processor chain, comma-separated (flux, click).")
+    @Option(help: "Processor chain, comma-separated: flux, click, model=PATH.")
     var chain: String = "flux,click"
 
     @Option(help: "Write onset times (seconds, one per line).")
     var onsets: String?
+
+    @Option(help: "Write drum hits (time<TAB>KD|SD|HH per line).")
+    var drums: String?
+
+    @Option(help: "Write pitch as CSV time,frequency,confidence.")
+    var pitch: String?
 
     @Option(help: "Write all events as JSON lines ('-' for standard output).")
     var events: String?
@@ -41,6 +47,8 @@ struct ProcessCommand: ParsableCommand {
             let engine = Engine(chain: spec)
             var writers: [EventWriter] = []
             if let onsets { writers.append(OnsetListWriter(path: onsets)) }
+            if let drums { writers.append(DrumListWriter(path: drums)) }
+            if let pitch { writers.append(PitchCSVWriter(path: pitch)) }
             if let events { writers.append(try JSONLWriter(path: events)) }
             let summary = try FileBackend(block: block).process(input: input, output: output, engine: engine, writers: writers)
             if !quiet { print(Self.describe(summary, block: block, chain: spec, latency: engine.latencyFrames)) }

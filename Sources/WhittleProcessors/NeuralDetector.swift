@@ -1,0 +1,147 @@
+import CRealtime
+import WhittleDSP
+import WhittleNN
+
+/// One thing a detector found during a hop, positioned in samples at the detector's rate.
+public struct Detection: BitwiseCopyable {
+    public var kind: Event.Kind
+    public var label: Int32
+    public var position: Int
+    public var strength: Float
+    public var value: Float
+}
+
+/// A neural detector: the model's front end (log-mel or raw frames), the model, and the
+/// decoding its task needs (peak picking per class; pitch by weighted local average).
+/// A plain handle: the `Model` object is owned off the audio thread (by the engine's chain)
+/// and reached here without reference counting.
+public struct NeuralDetector {
+    public let settings: NeuralDetectorSettings
+    let model: Unmanaged<Model>
+    let input: UnsafeMutablePointer<Float>
+    let output: UnsafeMutablePointer<Float>
+    let outputCount: Int
+    let extractor: FeatureExtractor
+    let featureCount: Int
+    let hopSize: Int
+    let halfFrame: Int
+    let eventKind: Event.Kind
+    let pickers: UnsafeMutablePointer<OnlinePeakPicker>
+    let pickerCount: Int
+    /// Up to 4 detections per hop, and [0] = how many hops so far, [1] = detections this hop.
+    public let detections: UnsafeMutablePointer<Detection>
+    let counters: UnsafeMutablePointer<Int>
+
+    /// Builds the detector around a loaded model; `model` must outlive it (the chain keeps it).
+    public init(model: Model, path: String) throws(DetectorError) {
+        let settings = try NeuralDetectorSettings(metadata: model.metadata, path: path)
+        guard let inPort = model.inputs.first, let outPort = model.outputs.first else {
+            throw DetectorError("\(path): the graph needs an input and an output")
+        }
+        guard inPort.count == settings.features.count else {
+            throw DetectorError("\(path): graph input '\(inPort.name)' takes \(inPort.count) values per frame, the features give \(settings.features.count)")
+        }
+        guard outPort.period == 1 else {
+            throw DetectorError("\(path): output '\(outPort.name)' must be produced every frame (time stride 1)")
+        }
+        let expected: Int? = switch settings.task {
+        case .onset: 1
+        case .drums: 3
+        case .pitch: 360
+        case .other: nil
+        }
+        if let expected, outPort.count != expected {
+            throw DetectorError("\(path): task '\(settings.task.rawValue)' needs \(expected) outputs per frame, '\(outPort.name)' has \(outPort.count)")
+        }
+        self.settings = settings
+        self.model = Unmanaged.passUnretained(model)
+        input = inPort.buffer
+        output = outPort.buffer
+        outputCount = outPort.count
+        extractor = FeatureExtractor(settings.features)
+        featureCount = settings.features.count
+        hopSize = settings.features.hop
+        halfFrame = settings.features.frameLength / 2
+        eventKind = settings.task == .drums ? .drum : (settings.task == .pitch ? .pitch : .onset)
+        pickerCount = settings.task == .drums ? 3 : (settings.task == .onset ? 1 : 0)
+        pickers = .allocate(capacity: max(pickerCount, 1))
+        for i in 0..<pickerCount {
+            let p = OnlinePeakPicker.Parameters(preMax: settings.preMax, preAvg: 0, delta: settings.threshold, combine: settings.combine)
+            (pickers + i).initialize(to: OnlinePeakPicker(p))
+        }
+        detections = .allocate(capacity: 4)
+        counters = .allocate(capacity: 2)
+        counters.initialize(repeating: 0, count: 2)
+    }
+
+    public func deallocate() {
+        extractor.deallocate()
+        for i in 0..<pickerCount { pickers[i].deallocate() }
+        pickers.deallocate(); detections.deallocate(); counters.deallocate()
+    }
+
+    public func reset() {
+        extractor.reset()
+        for i in 0..<pickerCount { pickers[i].reset() }
+        model._withUnsafeGuaranteedRef { $0.reset() }
+        counters[0] = 0
+        counters[1] = 0
+    }
+
+    /// Samples at the detector's rate from an event to the hop in which it is reported, at most.
+    public var maxReportDelay: Int {
+        let half = settings.features.frameLength / 2
+        switch settings.task {
+        case .onset, .drums: return settings.features.hop * (OnlinePeakPicker.lookAhead + 1) + half - settings.timeOffset
+        case .pitch, .other: return half
+        }
+    }
+
+    /// Consumes one hop; afterwards `detections[0..<detectionCount]` holds what was found.
+    @_noLocks @_noAllocation
+    public func process(hop: UnsafePointer<Float>) -> Int {
+        extractor.push(hop)
+        let n = featureCount
+        for k in 0..<n { input[k] = extractor.features[k] }
+        model._withUnsafeGuaranteedRef { $0.process() }
+        let t = counters[0]
+        counters[0] = t + 1
+        let h = hopSize, half = halfFrame
+        var found = 0
+        switch settings.task {
+        case .onset, .drums:
+            for c in 0..<pickerCount {
+                var excess: Float = 0
+                let p = output[c]
+                let frame = pickers[c].push(p.isFinite ? p : 0, excess: &excess)
+                if frame >= 0 {
+                    let probability = min(1, max(0, excess + settings.threshold))
+                    detections[found] = Detection(kind: eventKind, label: Int32(c),
+                                                  position: (frame + 1) * h - half + settings.timeOffset,
+                                                  strength: probability, value: 0)
+                    found += 1
+                }
+            }
+        case .pitch:
+            var best = 0
+            for i in 1..<360 where output[i] > output[best] { best = i }
+            let lo = max(0, best - 4), hi = min(359, best + 4)
+            var weight: Float = 0, cents: Float = 0
+            for i in lo...hi {
+                weight += output[i]
+                cents += output[i] * (20 * Float(i) + 1997.3794)
+            }
+            let confidence = output[best]
+            if weight > 0 && confidence.isFinite {
+                let f0 = 10 * whittle_expf(cents / weight / 1200 * 0.6931472)
+                detections[0] = Detection(kind: .pitch, label: 0, position: (t + 1) * h - half,
+                                          strength: min(1, max(0, confidence)), value: f0)
+                found = 1
+            }
+        case .other:
+            break
+        }
+        counters[1] = found
+        return found
+    }
+}

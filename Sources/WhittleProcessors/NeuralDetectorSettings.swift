@@ -1,0 +1,80 @@
+import Foundation
+import WhittleDSP
+import WhittleNN
+
+/// Errors in a model's description of itself, naming the file and the field.
+public struct DetectorError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What a neural detector needs from a model file's metadata (offline parsing).
+public struct NeuralDetectorSettings: Sendable {
+    public enum Task: String, Sendable { case onset, drums, pitch, other }
+    public var task: Task
+    public var features: FeatureSettings
+    /// Peak picking of event probabilities (onset, drums).
+    public var threshold: Float = 0.5
+    public var preMax = 3
+    public var combine = 3
+    /// Where an event lies relative to its frame's centre, in samples at the model's rate.
+    public var timeOffset = 0
+
+    public init(metadata m: ModelMetadata, path: String) throws(DetectorError) {
+        task = Task(rawValue: m.task ?? "other") ?? .other
+        guard let rate = m.sampleRate, rate.rounded() == rate, (8_000...192_000).contains(Int(rate)) else {
+            throw DetectorError("\(path): metadata 'sample_rate' must be an integer rate in 8000...192000 Hz")
+        }
+        guard let hop = m.hop, hop >= 1, hop <= 16_384 else {
+            throw DetectorError("\(path): metadata 'hop' must be an integer in 1...16384")
+        }
+        guard let text = m.features, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw DetectorError("\(path): metadata 'features' must be a JSON object")
+        }
+        func int(_ key: String, _ fallback: Int? = nil) throws(DetectorError) -> Int {
+            if let v = object[key] as? Int { return v }
+            if let v = object[key] as? Double, v.rounded() == v { return Int(v) }
+            if let fallback, object[key] == nil { return fallback }
+            throw DetectorError("\(path): features field '\(key)' must be an integer")
+        }
+        func number(_ key: String, _ fallback: Double) throws(DetectorError) -> Double {
+            if object[key] == nil { return fallback }
+            if let v = object[key] as? Double { return v }
+            if let v = object[key] as? Int { return Double(v) }
+            throw DetectorError("\(path): features field '\(key)' must be a number")
+        }
+        switch object["type"] as? String {
+        case "logmel":
+            let n = try int("n_fft")
+            guard n >= 16, n <= 16_384, n & (n - 1) == 0, n >= hop else {
+                throw DetectorError("\(path): features field 'n_fft' must be a power of two in 16...16384, at least the hop")
+            }
+            let bands = try int("bands")
+            guard (1...512).contains(bands) else { throw DetectorError("\(path): features field 'bands' must be in 1...512") }
+            let lo = try number("fmin", 30), hi = try number("fmax", rate / 2)
+            guard lo >= 0, hi > lo, hi <= rate / 2 else { throw DetectorError("\(path): features fields 'fmin'/'fmax' must satisfy 0 <= fmin < fmax <= sample_rate/2") }
+            let c = try number("compression", 1)
+            guard c > 0, c.isFinite else { throw DetectorError("\(path): features field 'compression' must be positive") }
+            features = FeatureSettings(kind: .logMel(fftSize: n, bands: bands, minHz: lo, maxHz: hi, compression: Float(c)),
+                                       sampleRate: Int(rate), hop: hop)
+        case "frames":
+            let size = try int("size")
+            guard size >= hop, size <= 16_384 else { throw DetectorError("\(path): features field 'size' must be in hop...16384") }
+            features = FeatureSettings(kind: .frames(size: size), sampleRate: Int(rate), hop: hop)
+        default:
+            throw DetectorError("\(path): features field 'type' must be \"logmel\" or \"frames\"")
+        }
+        if let text = m.raw["peak_picking"] {
+            guard let p = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                throw DetectorError("\(path): metadata 'peak_picking' must be a JSON object")
+            }
+            if let t = p["threshold"] as? Double { threshold = Float(t) }
+            if let v = p["pre_max"] as? Int { preMax = max(1, v) }
+            if let v = p["combine"] as? Int { combine = max(0, v) }
+        }
+        if let text = m.raw["time_offset"] {
+            guard let v = Int(text) else { throw DetectorError("\(path): metadata 'time_offset' must be an integer (samples)") }
+            timeOffset = v
+        }
+    }
+}

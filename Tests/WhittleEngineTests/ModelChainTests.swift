@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import WhittleDSP
+import WhittleEngine
+import WhittleIO
+
+/// The engine's neural-detector processor, with tiny hand-made model files.
+@Suite struct ModelChainTests {
+    final class Collector: EventWriter {
+        var events: [Event] = []
+        func write(_ event: Event, seconds: Double) { events.append(event) }
+        func finish() throws {}
+    }
+
+    func run(_ input: String, chain: String, block: Int) throws -> (output: [Float], events: [Event]) {
+        let out = input + ".out-\(block).wav"
+        let collector = Collector()
+        _ = try FileBackend(block: block).process(input: input, output: out, engine: Engine(chain: ChainSpec.parse(chain)),
+                                                  writers: [collector])
+        return (try TestSignals.read(out), collector.events)
+    }
+
+    @Test(arguments: [44100, 48000])
+    func modelChainIsBlockSizeIndependent(rate: Int) throws {
+        let dir = TestSignals.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TinyModels.loudness(path: dir + "/loud.safetensors")
+        let clip = TestSignals.notes(rate: rate)
+        try TestSignals.write(clip, to: dir + "/in.wav")
+        let chain = "model=\(dir)/loud.safetensors,click"
+        let reference = try run(dir + "/in.wav", chain: chain, block: 64)
+        #expect(reference.events.count >= 5, "the loudness model fires on notes")
+        #expect(reference.events.allSatisfy { $0.kind == .onset })
+        for block in [16, 37, 1000] {
+            let other = try run(dir + "/in.wav", chain: chain, block: block)
+            #expect(other.output == reference.output, "block \(block)")
+            #expect(other.events == reference.events, "block \(block)")
+        }
+    }
+
+    @Test func pitchModelReportsItsFrequency() throws {
+        let dir = TestSignals.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TinyModels.constantPitch(path: dir + "/pitch.safetensors")
+        try TestSignals.write(TestSignals.notes(rate: 48000, seconds: 2), to: dir + "/in.wav")
+        let result = try run(dir + "/in.wav", chain: "model=\(dir)/pitch.safetensors", block: 256)
+        #expect(result.events.count >= 190, "one pitch event per 10 ms hop")   // 2 s at 100 hops/s, less the first frame
+        #expect(result.events.allSatisfy { $0.kind == .pitch && abs($0.value - 440) < 1 && $0.strength > 0.9 })
+    }
+
+    @Test func badModelFilesAreClearErrors() throws {
+        let dir = TestSignals.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = Engine(chain: try ChainSpec.parse("model=\(dir)/missing.safetensors"))
+        do {
+            try engine.prepare(sampleRate: 48000, maxBlock: 256)
+            Issue.record("a missing model must fail")
+        } catch {
+            #expect(error.description.contains("missing.safetensors"))
+        }
+        // A model whose input does not match its features.
+        let graph = #"{"inputs":[{"name":"mel","shape":[8,1]}],"outputs":["onset"],"nodes":[{"name":"flat","op":"flatten","inputs":["mel"]},{"name":"onset","op":"dense","inputs":["flat"],"units":1}]}"#
+        try TinyModels.write(path: dir + "/bad.safetensors", graph: graph,
+                             tensors: [("onset.weight", [1, 8], [Float](repeating: 0, count: 8))],
+                             metadata: ["task": "onset", "sample_rate": "16000", "hop": "160",
+                                        "features": #"{"type":"logmel","n_fft":512,"bands":16}"#])
+        let bad = Engine(chain: try ChainSpec.parse("model=\(dir)/bad.safetensors"))
+        do {
+            try bad.prepare(sampleRate: 48000, maxBlock: 256)
+            Issue.record("a mismatched model must fail")
+        } catch {
+            #expect(error.description.contains("bad.safetensors") && error.description.contains("16"), "\(error)")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Writes small safetensors model files for engine tests (the format: 8-byte little-endian
+/// header length, JSON header with `__metadata__`, raw little-endian F32 data).
+enum TinyModels {
+    static func write(path: String, graph: String, tensors: [(String, [Int], [Float])], metadata: [String: String]) throws {
+        var header: [String: Any] = ["__metadata__": metadata.merging(["graph": graph]) { a, _ in a }]
+        var data = Data()
+        for (name, shape, values) in tensors {
+            let start = data.count
+            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+            header[name] = ["dtype": "F32", "shape": shape, "data_offsets": [start, data.count]]
+        }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        while json.count % 8 != 0 { json.append(0x20) }
+        var file = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(json)
+        file.append(data)
+        try file.write(to: URL(fileURLWithPath: path))
+    }
+
+    /// An "onset detector" that is really a loudness detector: sigmoid(w · logmel + b).
+    static func loudness(path: String, rate: Int = 16000, hop: Int = 160) throws {
+        let graph = #"{"inputs":[{"name":"mel","shape":[16,1]}],"outputs":["onset"],"nodes":[{"name":"flat","op":"flatten","inputs":["mel"]},{"name":"onset","op":"dense","inputs":["flat"],"units":1,"activation":"sigmoid"}]}"#
+        try write(path: path, graph: graph,
+                  tensors: [("onset.weight", [1, 16], [Float](repeating: 2, count: 16)), ("onset.bias", [1], [-3])],
+                  metadata: ["task": "onset", "sample_rate": "\(rate)", "hop": "\(hop)",
+                             "features": #"{"type":"logmel","n_fft":512,"bands":16,"fmin":30,"fmax":7000,"compression":10}"#])
+    }
+
+    /// A "pitch detector" whose output is always a bump around 440 Hz.
+    static func constantPitch(path: String) throws {
+        let graph = #"{"inputs":[{"name":"frame","shape":[256,1]}],"outputs":["pitch"],"nodes":[{"name":"flat","op":"flatten","inputs":["frame"]},{"name":"pitch","op":"dense","inputs":["flat"],"units":360,"activation":"sigmoid"}]}"#
+        let centre = (1200 * log2(440.0 / 10) - 1997.3794) / 20
+        let bias = (0..<360).map { Float(8 * exp(-pow(Double($0) - centre, 2) / 2) - 4) }
+        try write(path: path, graph: graph,
+                  tensors: [("pitch.weight", [360, 256], [Float](repeating: 0, count: 360 * 256)), ("pitch.bias", [360], bias)],
+                  metadata: ["task": "pitch", "sample_rate": "16000", "hop": "160",
+                             "features": #"{"type":"frames","size":256}"#])
+    }
+}

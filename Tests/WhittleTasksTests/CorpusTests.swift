@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import WhittleDSP
+@testable import WhittleTasks
+
+@Suite struct CorpusTests {
+    let settings = FeatureSettings(kind: .logMel(fftSize: 1024, bands: 64, minHz: 30, maxHz: 8000, compression: 1),
+                                   sampleRate: 16000, hop: 160)
+
+    @Test func frameClockRoundTrips() {
+        let clock = FrameClock(settings)
+        for t in [0, 1, 17, 1000] { #expect(clock.frame(at: clock.time(ofFrame: t)) == t) }
+        // Frame 0 ends at sample 160 and is centred 512 samples earlier.
+        #expect(abs(clock.time(ofFrame: 0) - Double(160 - 512) / 16000) < 1e-12)
+    }
+
+    @Test func pitchTargetsPeakAtTheirBin() {
+        let target = PitchBins.target(hz: 440)
+        let best = target.indices.max { target[$0] < target[$1] }!
+        #expect(abs(PitchBins.hz(ofCents: PitchBins.cents(ofBin: Double(best))) - 440) < 440 * (pow(2, 10.0 / 1200) - 1))
+        #expect(PitchBins.target(hz: 0).allSatisfy { $0 == 0 })
+    }
+
+    @Test func resamplingKeepsLengthAndTiming() {
+        // An impulse at 0.5 s stays at 0.5 s after 44.1 kHz -> 16 kHz.
+        var x = [Float](repeating: 0, count: 44100)
+        x[22050] = 1
+        let y = DetectorCorpus.resample(x, from: 44100, to: 16000)
+        #expect(y.count == 16000)
+        let peak = y.indices.max { abs(y[$0]) < abs(y[$1]) }!
+        #expect(peak == 8000)
+    }
+
+    /// Onset targets line up with the energy rise in the features (a rendered click train).
+    @Test func onsetTargetsMatchFeatureEnergy() throws {
+        let dir = NSTemporaryDirectory() + "whittle-corpus-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Minimal dataset: one item, a "mix" stem with bursts at known times.
+        let rate = 44100
+        var audio = [Float](repeating: 0, count: rate * 3)
+        let times = [0.5, 1.25, 2.0]
+        var seed: UInt32 = 3
+        for t in times {
+            for n in 0..<2000 {
+                seed = seed &* 1_664_525 &+ 1_013_904_223
+                audio[Int(t * Double(rate)) + n] = Float(Int32(bitPattern: seed)) / Float(Int32.max) * exp(-Float(n) / 400)
+            }
+        }
+        try writeWav(audio, rate: rate, path: dir + "/item-0000.mix.wav")
+        try (times.map { String($0) }.joined(separator: "\n") + "\n").write(toFile: dir + "/item-0000.mix.onsets.txt", atomically: true, encoding: .utf8)
+        try #"{"items":[{"name":"item-0000"}]}"#.write(toFile: dir + "/manifest.json", atomically: true, encoding: .utf8)
+        let examples = try DetectorCorpus.load(directory: dir, stems: ["mix"], features: settings)
+        #expect(examples.count == 1)
+        let e = examples[0]
+        #expect(e.onsets.count == e.features.count)
+        let marked = e.onsets.indices.filter { e.onsets[$0] == 1 }
+        #expect(marked.count == 3)
+        let energy = e.features.map { $0.reduce(0, +) }
+        for t in marked {
+            // The frame dated at the onset sees it in its central part: the energy has risen by then.
+            #expect(energy[t] > 4 * max(energy[max(0, t - 4)], 1e-3), "frame \(t)")
+        }
+    }
+
+    func writeWav(_ x: [Float], rate: Int, path: String) throws {
+        var d = Data()
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+        func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+        d.append(contentsOf: Array("RIFF".utf8)); u32(UInt32(36 + x.count * 4)); d.append(contentsOf: Array("WAVE".utf8))
+        d.append(contentsOf: Array("fmt ".utf8)); u32(16); u16(3); u16(1); u32(UInt32(rate)); u32(UInt32(rate * 4)); u16(4); u16(32)
+        d.append(contentsOf: Array("data".utf8)); u32(UInt32(x.count * 4))
+        for v in x { withUnsafeBytes(of: v.bitPattern.littleEndian) { d.append(contentsOf: $0) } }
+        try d.write(to: URL(fileURLWithPath: path))
+    }
+}
