@@ -16,6 +16,8 @@ public enum TrimPlot {
         let metrics = rows.map(\.metric)
         var (yLo, yHi) = (metrics.min() ?? 0, metrics.max() ?? 1)
         if yHi - yLo < 1e-3 { yLo -= 0.01; yHi += 0.01 }
+        let pad = 0.06 * (yHi - yLo)
+        (yLo, yHi) = (yLo - pad, yHi + pad)
         let yTicks = niceTicks(yLo, yHi)
         (yLo, yHi) = (min(yLo, yTicks.first!), max(yHi, yTicks.last!))
         let usesPrediction = rows.contains { $0.predictedP999 != nil }
@@ -37,7 +39,7 @@ public enum TrimPlot {
                           xTicks: logTicks(xMin, xMax).map { ($0, percent($0)) })
         // Right panel: linear x of block time.
         let times = rows.compactMap(time)
-        let tHi = niceTicks(0, max(times.max() ?? 1, 1e-3)).last!
+        let tHi = niceTicks(0, max(1.06 * (times.max() ?? 1), 1e-3)).last!
         let right = Panel(x0: panelWidth + margin.left, y0: margin.top, w: plotW, h: plotH, yLo: yLo, yHi: yHi) { $0 / tHi }
         out += right.frame(xLabel: "p99.9 block time, µs (\(usesPrediction ? "predicted on target" : "measured here"))",
                            yLabel: metricName, yTicks: yTicks, xTicks: niceTicks(0, tHi).map { ($0, trimNumber($0)) })
@@ -45,8 +47,10 @@ public enum TrimPlot {
             out += left.hline(dense.metric) + right.hline(dense.metric)
         }
         for method in TrimMethod.allCases {
-            let series = rows.filter { $0.method == method }.sorted { $0.round < $1.round }
+            var series = rows.filter { $0.method == method }.sorted { $0.round < $1.round }
             guard !series.isEmpty else { continue }
+            // Every method starts from the dense model.
+            if let dense, series.first?.round != 0 { series.insert(dense, at: 0) }
             out += left.series(series.map { ($0.weightsKept, $0.metric) }, color: colors[method]!)
             out += right.series(series.compactMap { r in time(r).map { ($0, r.metric) } }, color: colors[method]!)
         }

@@ -4,6 +4,8 @@
 // `fraction` of all remaining prunable units at once (one percentile across layers); local
 // selection cuts that fraction from each layer. Either way a layer keeps at least `minUnits`.
 
+import WhittleNN
+
 public enum SelectionScope: String, Codable, Sendable, CaseIterable { case global, local }
 
 public enum UnitSelection {
@@ -47,5 +49,15 @@ public enum UnitSelection {
             }
         }
         return removed
+    }
+}
+
+extension UnitGraph {
+    /// The model with every prunable layer cut to `minUnits` (the smallest ticket trimming can reach).
+    public static func narrowest(_ model: ModelFile, minUnits: Int) throws -> ModelFile {
+        let graph = try UnitGraph(model.graph)
+        let cut = UnitSelection.select(graph, scores: [Double](repeating: 1, count: graph.units.count), fraction: 1,
+                                       scope: .global, minUnits: minUnits)
+        return try graph.remove(cut, from: model).model
     }
 }
