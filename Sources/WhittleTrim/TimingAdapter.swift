@@ -1,8 +1,9 @@
 // Block times of a ticket: measured here through the engine (WhittleProfile.LatencyMeasurement,
 // EngineRT.render with the model as a processor) and predicted on a device profile. A model
-// whose metadata lacks what the engine's model processor needs gets neutral defaults for timing
-// only (16 kHz, hop 160, log-mel front end of the input's height); a graph the engine cannot run
-// (input not [bands, 1]) is timed as the bare model: frames per block × Model.process().
+// whose metadata lacks what the engine's model processor needs gets defaults for timing only:
+// the host rate with a hop of one block (exactly one model frame per block, so every block's time
+// includes the model) and a log-mel front end of the input's height. A graph the engine cannot
+// run (input not [bands, 1]) is timed as the bare model: its frames per block × Model.process().
 
 import Foundation
 import WhittleNN
@@ -23,7 +24,7 @@ public struct ProfileTimer: TicketTimer {
     }
 
     public func times(_ model: ModelFile) throws -> TicketTimes {
-        let view = Self.timingView(model)
+        let view = Self.timingView(model, block: block, rate: rate)
         var measured: (Double, Double)? = nil
         if seconds > 0 {
             if Self.engineCanRun(view) {
@@ -44,10 +45,12 @@ public struct ProfileTimer: TicketTimer {
     }
 
     /// The model with timing defaults for any missing sample_rate, hop and features.
-    public static func timingView(_ model: ModelFile) -> ModelFile {
+    public static func timingView(_ model: ModelFile, block: Int, rate: Int) -> ModelFile {
         var m = model
-        if m.metadata["sample_rate"] == nil { m.metadata["sample_rate"] = "16000" }
-        if m.metadata["hop"] == nil { m.metadata["hop"] = "160" }
+        if m.metadata["sample_rate"] == nil || m.metadata["hop"] == nil {
+            m.metadata["sample_rate"] = "\(rate)"
+            m.metadata["hop"] = "\(block)"
+        }
         if m.metadata["features"] == nil, let shape = m.graph.inputs.first?.shape, shape.count == 2, shape[1] == 1 {
             let hop = Int(m.metadata["hop"]!) ?? 160
             var fft = 16
