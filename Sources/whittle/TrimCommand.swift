@@ -100,7 +100,7 @@ struct TrimCommand: ParsableCommand {
         let timer = ProfileTimer(block: block, rate: rate, seconds: measureSeconds, profile: deviceProfile)
         var trimmer = LotteryTrimmer(config: config, trainer: trainer, timer: timer, directory: out)
         trimmer.timingPasses = measureSeconds > 0 ? timingPasses : 0
-        let bar = ProgressBar()
+        let bar = TrimProgressBar()
         let state = try trimmer.run(start: start, resume: resume, progress: { p in bar.update(p.overall, "\(p.label) (\(p.step + 1)/\(p.steps))") })
         bar.finish()
 
