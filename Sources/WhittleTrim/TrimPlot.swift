@@ -19,8 +19,9 @@ public enum TrimPlot {
         if yHi - yLo < 1e-3 { yLo -= 0.01; yHi += 0.01 }
         let pad = 0.06 * (yHi - yLo)
         (yLo, yHi) = (yLo - pad, yHi + pad)
-        let yTicks = niceTicks(yLo, yHi)
-        (yLo, yHi) = (min(yLo, yTicks.first!), max(yHi, yTicks.last!))
+        // Metrics in [0, 1] (F-measures, accuracies) never get an axis beyond it.
+        if metrics.allSatisfy({ (0...1).contains($0) }) { (yLo, yHi) = (max(yLo, 0), min(yHi, 1)) }
+        let yTicks = niceTicks(yLo, yHi).filter { $0 >= yLo - 1e-9 && $0 <= yHi + 1e-9 }
         let usesPrediction = rows.contains { $0.predictedP999 != nil }
         func time(_ r: TrimRow) -> Double? { usesPrediction ? r.predictedP999 : r.measuredP50 }
 
@@ -111,7 +112,7 @@ public enum TrimPlot {
 
     /// 1-2-5 ticks covering [lo, hi], about five of them.
     static func niceTicks(_ lo: Double, _ hi: Double) -> [Double] {
-        let span = max(hi - lo, 1e-9), raw = span / 5
+        let span = max(hi - lo, 1e-9), raw = span / 6
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw }!
         let start = floor(lo / step) * step
