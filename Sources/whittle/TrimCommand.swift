@@ -104,7 +104,14 @@ struct TrimCommand: ParsableCommand {
         let state = try trimmer.run(start: start, resume: resume, progress: { p in bar.update(p.overall, "\(p.label) (\(p.step + 1)/\(p.steps))") })
         bar.finish()
 
-        let rows = state.rows
+        // Predictions are cheap: recompute them all, so a finished run can be re-targeted with --resume --profile.
+        var rows = state.rows
+        if let deviceProfile {
+            for i in rows.indices {
+                let ticket = try ModelFile.read(path: out + "/" + rows[i].file)
+                rows[i].predictedP999 = try deviceProfile.predict(ProfileTimer.timingView(ticket, block: block, rate: rate), block: block, rate: rate).p999
+            }
+        }
         try TrimCheckpoint.atomicWrite(Data(TrimReport.csv(rows).utf8), to: out + "/trim-report.csv")
         let plotTitle = title ?? "\(task): \(criterion.rawValue), \(selection.rawValue), \(reset.rawValue)"
         try TrimCheckpoint.atomicWrite(Data(TrimPlot.svg(rows, title: plotTitle, metricName: trainer.metricName).utf8), to: out + "/trim-report.svg")
