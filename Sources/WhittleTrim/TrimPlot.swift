@@ -16,6 +16,9 @@ public enum TrimPlot {
         let dense = rows.first { $0.method == .structured && $0.round == 0 } ?? rows.first
         let metrics = rows.map(\.metric)
         var (yLo, yHi) = (metrics.min() ?? 0, metrics.max() ?? 1)
+        // A collapsed ticket (e.g. F = 0) would flatten every other curve: the axis stops at a quarter
+        // of the dense metric below it, and lower points sit on the bottom edge as open triangles.
+        if let d = dense?.metric, d > 0, yLo < 0.75 * d { yLo = min(0.75 * d, metrics.filter { $0 >= 0.75 * d }.min() ?? d) }
         if yHi - yLo < 1e-3 { yLo -= 0.01; yHi += 0.01 }
         let pad = 0.06 * (yHi - yLo)
         (yLo, yHi) = (yLo - pad, yHi + pad)
@@ -69,6 +72,9 @@ public enum TrimPlot {
             out += "<line x1=\"\(lx)\" y1=\"\(ly)\" x2=\"\(lx + 24)\" y2=\"\(ly)\" stroke=\"#555\" stroke-dasharray=\"5,4\"/>"
             out += "<text x=\"\(lx + 30)\" y=\"\(ly + 4)\">dense model</text>\n"
         }
+        if metrics.contains(where: { $0 < yLo }) {
+            out += "<text x=\"\(2 * panelWidth - 12)\" y=\"\(height + 24)\" text-anchor=\"end\" font-size=\"11\" fill=\"#555\">▽ below the axis (failed training)</text>\n"
+        }
         return out + "</svg>\n"
     }
 
@@ -103,9 +109,17 @@ public enum TrimPlot {
 
         func series(_ points: [(Double, Double)], color: String) -> String {
             guard !points.isEmpty else { return "" }
-            let path = points.map { "\(String(format: "%.2f", px($0.0))),\(String(format: "%.2f", py($0.1)))" }.joined(separator: " ")
+            let path = points.map { "\(String(format: "%.2f", px($0.0))),\(String(format: "%.2f", py(max($0.1, yLo))))" }.joined(separator: " ")
             var s = "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
-            for p in points { s += "<circle cx=\"\(String(format: "%.2f", px(p.0)))\" cy=\"\(String(format: "%.2f", py(p.1)))\" r=\"3.5\" fill=\"\(color)\"/>" }
+            for p in points {
+                let (x, y) = (String(format: "%.2f", px(p.0)), String(format: "%.2f", py(p.1)))
+                if p.1 < yLo {
+                    let bottom = y0 + h
+                    s += "<path d=\"M \(String(format: "%.2f", px(p.0) - 5)) \(bottom - 9) h 10 l -5 9 z\" fill=\"white\" stroke=\"\(color)\" stroke-width=\"1.5\"><title>\(trimNumber(p.1))</title></path>"
+                } else {
+                    s += "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"3.5\" fill=\"\(color)\"/>"
+                }
+            }
             return s + "\n"
         }
     }
