@@ -1,0 +1,113 @@
+// The fitted cost model. A model frame costs the front end (features for one hop) plus each
+// layer's a + b·MACs + c·bytes for its cost type, times a context factor (the engine runs one
+// frame per block with colder caches than a microbenchmark loop); a block costs the engine's
+// per-block and per-sample work, the resampler's taps, and the frames it completes.
+
+import Foundation
+import WhittleNN
+
+/// ns = constant + perMAC·MACs + perByte·bytes, for one cost type.
+public struct CostCoefficients: Codable, Sendable, Equatable {
+    public var constant: Double
+    public var perMAC: Double
+    public var perByte: Double
+    /// Microbenchmark points the fit used, and its RMS relative error on them.
+    public var samples: Int?
+    public var rmsRelativeError: Double?
+
+    public init(constant: Double, perMAC: Double, perByte: Double, samples: Int? = nil, rmsRelativeError: Double? = nil) {
+        self.constant = constant
+        self.perMAC = perMAC
+        self.perByte = perByte
+        self.samples = samples
+        self.rmsRelativeError = rmsRelativeError
+    }
+
+    public func ns(macs: Double, bytes: Double) -> Double { constant + perMAC * macs + perByte * bytes }
+
+    /// Fits by non-negative least squares on relative error (small layers count as much as big ones).
+    public static func fit(_ points: [CalibrationPoint]) -> CostCoefficients? {
+        guard !points.isEmpty else { return nil }
+        let rows = points.map { [1, $0.macs, $0.bytes] }
+        let y = points.map(\.ns)
+        let weights = points.map { 1 / max($0.ns * $0.ns, 1e-6) }
+        guard let beta = LeastSquares.nonNegative(rows, y, weights: weights) else { return nil }
+        var c = CostCoefficients(constant: beta[0], perMAC: beta[1], perByte: beta[2], samples: points.count)
+        let squared = points.map { p -> Double in let e = (c.ns(macs: p.macs, bytes: p.bytes) - p.ns) / p.ns; return e * e }
+        c.rmsRelativeError = (squared.reduce(0, +) / Double(points.count)).squareRoot()
+        return c
+    }
+}
+
+/// One microbenchmark: a single layer's work and its measured time per run.
+public struct CalibrationPoint: Codable, Sendable, Equatable {
+    public var type: String
+    public var label: String
+    public var macs: Double
+    public var bytes: Double
+    public var ns: Double
+}
+
+/// The engine's own work per block (ns): render-call overhead, per host sample (input checks,
+/// dry delay, mixing, hop cutting) and per resampler tap computed.
+public struct EngineCoefficients: Codable, Sendable, Equatable {
+    public var perBlock: Double
+    public var perSample: Double
+    public var perTap: Double
+
+    public init(perBlock: Double, perSample: Double, perTap: Double) {
+        self.perBlock = perBlock
+        self.perSample = perSample
+        self.perTap = perTap
+    }
+}
+
+/// A model's front end (features per hop) as a unit of work for the "frontend_<type>" cost type.
+public struct FrontEndWork: Sendable, Equatable {
+    public var type: String
+    public var macs: Double
+    public var bytes: Double
+
+    /// From the model's `features` metadata (contracts §4): log-mel (an n-point FFT, power, a
+    /// bands × bins mel matrix) or raw frames (normalising `size` samples).
+    public static func from(featuresJSON: String?) throws -> FrontEndWork {
+        guard let text = featuresJSON else { return FrontEndWork(type: "frontend_none", macs: 0, bytes: 0) }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let type = object["type"] as? String else {
+            throw ProfileError.badInput("metadata 'features' is not a JSON object with a 'type'")
+        }
+        func int(_ key: String, _ fallback: Int) -> Int { (object[key] as? NSNumber)?.intValue ?? fallback }
+        switch type {
+        case "logmel":
+            let n = Double(max(2, int("n_fft", 1024))), bands = Double(max(1, int("bands", 64)))
+            let bins = n / 2 + 1
+            return FrontEndWork(type: "frontend_logmel", macs: n * log2(n) + bands * bins, bytes: 4 * (3 * n + bands * bins + bands))
+        case "frames":
+            let size = Double(max(1, int("size", 1024)))
+            return FrontEndWork(type: "frontend_frames", macs: 3 * size, bytes: 12 * size)
+        default:
+            throw ProfileError.badInput("metadata 'features': unknown type '\(type)' (expected logmel or frames)")
+        }
+    }
+}
+
+/// A model reduced to what the cost model needs: its rate, hop, front end and layers.
+public struct ModelWork: Sendable {
+    public var sampleRate: Int
+    public var hop: Int
+    public var frontEnd: FrontEndWork
+    public var layers: [LayerWork]
+
+    public init(_ model: ModelFile) throws {
+        guard let rateText = model.metadata["sample_rate"], let rate = Double(rateText), rate >= 1, rate == rate.rounded() else {
+            throw ProfileError.badInput("model metadata needs an integer 'sample_rate' to be run by the engine")
+        }
+        guard let hopText = model.metadata["hop"], let hop = Int(hopText), hop >= 1 else {
+            throw ProfileError.badInput("model metadata needs a positive integer 'hop' to be run by the engine")
+        }
+        sampleRate = Int(rate)
+        self.hop = hop
+        frontEnd = try FrontEndWork.from(featuresJSON: model.metadata["features"])
+        layers = try GraphCost.layers(of: model.graph)
+    }
+}

@@ -1,0 +1,130 @@
+// A device profile: what this machine is, the fitted cost model, and the raw measurements it was
+// fitted from. `predict` turns a model file into block times without running it.
+
+import Foundation
+import WhittleNN
+
+public struct DeviceProfile: Codable, Sendable {
+    /// Bumped whenever the meaning of a field changes; files with another version are rejected.
+    public static let formatVersion = 1
+
+    public var version: Int
+    public var machine: MachineIdentity
+    /// True for profiles derived by scaling another machine's (not measured on the device).
+    public var estimated: Bool
+    public var note: String?
+    /// ISO 8601 time of measurement (or of the estimate).
+    public var created: String?
+    /// Per cost type ("dense", "conv2d", ..., "frontend_logmel"): ns per run.
+    public var layers: [String: CostCoefficients]
+    public var engine: EngineCoefficients
+    /// Layer time in the engine ÷ layer time in the microbenchmark loop (fitted from measured
+    /// models; 1 when none was measured).
+    public var contextScale: Double
+    /// Raw data: the microbenchmarks and engine measurements the coefficients come from.
+    public var calibration: [CalibrationPoint]
+    public var measurements: [Measurement]
+
+    public init(machine: MachineIdentity, estimated: Bool = false, note: String? = nil, created: String? = nil,
+                layers: [String: CostCoefficients], engine: EngineCoefficients, contextScale: Double = 1,
+                calibration: [CalibrationPoint] = [], measurements: [Measurement] = []) {
+        version = DeviceProfile.formatVersion
+        self.machine = machine
+        self.estimated = estimated
+        self.note = note
+        self.created = created
+        self.layers = layers
+        self.engine = engine
+        self.contextScale = contextScale
+        self.calibration = calibration
+        self.measurements = measurements
+    }
+
+    // MARK: - Files
+
+    public static func load(path: String) throws -> DeviceProfile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ProfileError.badInput("\(path): cannot read the device profile")
+        }
+        struct VersionOnly: Decodable { var version: Int? }
+        guard let probe = try? JSONDecoder().decode(VersionOnly.self, from: data) else {
+            throw ProfileError.badInput("\(path): not a JSON device profile")
+        }
+        guard let version = probe.version else { throw ProfileError.badInput("\(path): device profile has no 'version'") }
+        guard version == formatVersion else {
+            throw ProfileError.badInput("\(path): device profile version \(version), this whittle reads version \(formatVersion) (re-run whittle profile)")
+        }
+        do {
+            return try JSONDecoder().decode(DeviceProfile.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ProfileError.badInput("\(path): device profile field '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))' is missing")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw ProfileError.badInput("\(path): device profile field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type")
+        } catch {
+            throw ProfileError.badInput("\(path): device profile is damaged (\(error))")
+        }
+    }
+
+    public func write(path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ProfileError.failed("\(path): cannot write the device profile (\(error.localizedDescription))")
+        }
+    }
+
+    // MARK: - Prediction
+
+    /// Predicted block time of the model's processor in the engine, at host `rate` and `block`.
+    public func predict(_ model: ModelFile, block: Int, rate: Int) throws -> BlockTimes {
+        try prediction(for: ModelWork(model), block: block, rate: rate).times
+    }
+
+    /// The prediction with its parts, for reports.
+    public func prediction(for work: ModelWork, block: Int, rate: Int) throws -> Prediction {
+        guard block >= 1, rate >= 1 else { throw ProfileError.badInput("block and rate must be positive") }
+        func cost(_ type: String, _ macs: Double, _ bytes: Double) throws -> Double {
+            guard let c = layers[type] else {
+                throw ProfileError.badInput("device profile has no coefficients for '\(type)' (known: \(layers.keys.sorted().joined(separator: ", ")))")
+            }
+            return c.ns(macs: macs, bytes: bytes)
+        }
+        let frontEnd = work.frontEnd.type == "frontend_none" ? 0 : try cost(work.frontEnd.type, work.frontEnd.macs, work.frontEnd.bytes)
+        var meanLayers = 0.0, allLayers = 0.0
+        for layer in work.layers {
+            let ns = try cost(layer.type, layer.macs, layer.bytes)
+            meanLayers += ns / Double(max(layer.period, 1))
+            allLayers += ns
+        }
+        let meanFrame = frontEnd + contextScale * meanLayers
+        let worstFrame = frontEnd + contextScale * allLayers
+        let schedule = FrameSchedule(hostRate: rate, modelRate: work.sampleRate, hop: work.hop, block: block)
+        let n = max(schedule.blocks(seconds: 10), 1000)
+        let frames = schedule.frames(blocks: n), converted = schedule.convertedSamples(blocks: n)
+        let taps = Double(schedule.tapsPerOutput)
+        func base(_ b: Int) -> Double {
+            engine.perBlock + engine.perSample * Double(block) + engine.perTap * Double(converted[b]) * taps
+        }
+        // Skip the first blocks: the resampler's start-up delay is not steady state.
+        let steady = (n / 10)..<n
+        let typical = steady.map { base($0) + Double(frames[$0]) * meanFrame }.sorted()
+        let worst = steady.map { base($0) + Double(frames[$0]) * worstFrame }.max() ?? 0
+        let times = BlockTimes(p50: Quantile.of(typical, 0.5) / 1000, p99: Quantile.of(typical, 0.99) / 1000,
+                               p999: worst / 1000, max: worst / 1000)
+        let counts = steady.map { frames[$0] }
+        return Prediction(times: times, frameMicroseconds: meanFrame / 1000, frontEndMicroseconds: frontEnd / 1000,
+                          typicalFrames: Quantile.of(counts.map(Double.init).sorted(), 0.5), maxFrames: counts.max() ?? 0)
+    }
+
+    public struct Prediction: Sendable {
+        public var times: BlockTimes
+        /// One model frame (front end + layers), µs.
+        public var frameMicroseconds: Double
+        public var frontEndMicroseconds: Double
+        /// Frames completed by the median block and by the fullest block.
+        public var typicalFrames: Double
+        public var maxFrames: Int
+    }
+}

@@ -1,1 +1,0 @@
-// Latency profiling and device profiles (offline world). See issue 3.

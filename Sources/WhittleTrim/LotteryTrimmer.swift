@@ -1,0 +1,186 @@
+// The iterative lottery: train dense (snapshot at the rewind epoch), then each round score the
+// units of the last trained ticket, cut, rewind the survivors to the snapshot (or re-initialise
+// them), retrain. Baselines run after the main rounds: the same architectures re-initialised,
+// and unstructured masking. Every step is checkpointed; a resumed run skips the steps done and
+// gives the same result as an uninterrupted one with the same seed.
+
+import Foundation
+import WhittleNN
+
+public struct TrimProgress: Sendable {
+    public var step: Int
+    public var steps: Int
+    public var label: String
+    /// Fraction of this step done (training dominates).
+    public var fraction: Double
+    /// Fraction of the whole run done.
+    public var overall: Double { (Double(step) + fraction) / Double(max(steps, 1)) }
+}
+
+public struct LotteryTrimmer: Sendable {
+    public var config: TrimConfig
+    public var trainer: any TicketTrainer
+    public var timer: any TicketTimer
+    public var checkpoint: TrimCheckpoint
+
+    public init(config: TrimConfig, trainer: any TicketTrainer, timer: any TicketTimer, directory: String) {
+        self.config = config
+        self.trainer = trainer
+        self.timer = timer
+        checkpoint = TrimCheckpoint(directory: directory)
+    }
+
+    /// Runs (or resumes) the whole run from `start`. `afterStep` runs once a step is checkpointed
+    /// (tests interrupt there by throwing).
+    public func run(start: ModelFile, resume: Bool,
+                    progress: @escaping @Sendable (TrimProgress) -> Void = { _ in },
+                    afterStep: (TrimStep) throws -> Void = { _ in }) throws -> TrimState {
+        var state: TrimState
+        if checkpoint.exists() {
+            guard resume else {
+                throw TrimError("\(checkpoint.directory) already holds a trimming run: pass --resume to continue it, or choose another --out")
+            }
+            state = try checkpoint.load()
+            guard state.config == config else {
+                throw TrimError("\(checkpoint.directory): the checkpoint was made with other options (\(Self.describe(state.config))); resume with the same options")
+            }
+        } else {
+            state = TrimState(config: config)
+        }
+        try checkpoint.prepare()
+        let steps = config.steps
+        for (index, step) in steps.enumerated() where !state.done.contains(step) {
+            let report: @Sendable (Double) -> Void = { f in progress(TrimProgress(step: index, steps: steps.count, label: step.description, fraction: f)) }
+            report(0)
+            try perform(step, state: &state, start: start, progress: report)
+            state.done.append(step)
+            try checkpoint.save(state)
+            report(1)
+            try afterStep(step)
+        }
+        return state
+    }
+
+    func perform(_ step: TrimStep, state: inout TrimState, start: ModelFile, progress: @escaping @Sendable (Double) -> Void) throws {
+        let seed = step.seed(config.seed)
+        switch (step.method, step.round) {
+        case (_, 0):
+            let ticket = try trainer.train(start, seed: seed, rewindEpoch: config.rewindEpoch, masks: nil, progress: progress)
+            try TrimCheckpoint.write(ticket.rewind ?? start, to: checkpoint.path(checkpoint.rewindName(round: 0)))
+            state.kept = try Self.denseChannels(start)
+            try record(step, ticket, parent: nil, state: &state)
+
+        case (.structured, let k):
+            if let exhausted = state.structuredExhaustedAt, exhausted < k { return }
+            let trained = try ModelFile.read(path: path(TrimStep(method: .structured, round: k - 1).file))
+            let snapshot = try ModelFile.read(path: checkpoint.path(checkpoint.rewindName(round: k - 1)))
+            let graph = try UnitGraph(trained.graph)
+            var scorer = UnitScorer(criterion: config.criterion, miReference: config.miReference)
+            scorer.maxFrames = 4000
+            let batches = config.criterion == .activation || config.criterion == .mi ? try trainer.validationBatches() : []
+            let scores = try scorer.scores(trained, graph: graph, batches: batches)
+            let cut = UnitSelection.select(graph, scores: scores, fraction: config.fraction, scope: config.selection, minUnits: config.minUnits)
+            guard !cut.isEmpty else { state.structuredExhaustedAt = k; return }
+            let removal = try graph.remove(cut, from: snapshot)
+            for (node, keep) in removal.kept { state.kept[node] = keep.map { state.kept[node]![$0] } }
+            let next = config.reset == .rewind ? removal.model : try reinitialised(removal.model, seed: seed)
+            try TrimCheckpoint.write(next, to: checkpoint.path(checkpoint.rewindName(round: k)))
+            let ticket = try trainer.train(next, seed: seed, rewindEpoch: nil, masks: nil, progress: progress)
+            try record(step, ticket, parent: TrimStep(method: .structured, round: k - 1).file, state: &state)
+
+        case (.reinit, let k):
+            let source = TrimStep(method: .structured, round: k)
+            guard state.rows.contains(where: { $0.method == .structured && $0.round == k }) else { return }  // stopped early
+            let architecture = try ModelFile.read(path: path(source.file))
+            let ticket = try trainer.train(try reinitialised(architecture, seed: seed), seed: seed, rewindEpoch: nil, masks: nil, progress: progress)
+            try record(step, ticket, parent: source.file, state: &state)
+
+        case (.masking, let k):
+            let previous = k == 1 ? TrimStep(method: .structured, round: 0) : TrimStep(method: .masking, round: k - 1)
+            let trained = try ModelFile.read(path: path(previous.file))
+            let masks = k == 1 ? WeightMasking.full(trained, try WeightMasking.maskedTensors(trained)) : try checkpoint.readMasks(round: k - 1)
+            let tighter = WeightMasking.tighten(masks, trained: trained, fraction: config.fraction, scope: config.selection)
+            try checkpoint.writeMasks(tighter, round: k)
+            let snapshot = try ModelFile.read(path: checkpoint.path(checkpoint.rewindName(round: 0)))
+            let startModel = config.reset == .rewind ? snapshot : try trainer.initialize(snapshot.graph, seed: seed)
+            let ticket = try trainer.train(WeightMasking.apply(tighter, to: startModel), seed: seed, rewindEpoch: nil, masks: tighter, progress: progress)
+            // Training keeps masked weights at zero; re-apply so costs count exactly the mask.
+            try record(step, TrainedTicket(model: WeightMasking.apply(tighter, to: ticket.model), rewind: nil, metric: ticket.metric),
+                       parent: previous.file, state: &state)
+        }
+    }
+
+    func reinitialised(_ model: ModelFile, seed: UInt64) throws -> ModelFile {
+        var fresh = try trainer.initialize(model.graph, seed: seed)
+        fresh.metadata = model.metadata
+        return fresh
+    }
+
+    /// Writes the ticket with its provenance, measures it and adds its report row.
+    func record(_ step: TrimStep, _ ticket: TrainedTicket, parent: String?, state: inout TrimState) throws {
+        var model = ticket.model
+        let costs = try ModelCosts(model)
+        let dense = state.rows.first { $0.round == 0 }
+        let denseWeights = dense?.weights ?? costs.weights
+        var row = TrimRow(method: step.method, round: step.round, costs: costs, denseWeights: denseWeights,
+                          metric: ticket.metric, widths: try Self.widths(model), file: step.file)
+        let provenance = Provenance(method: step.method.rawValue, round: step.round, criterion: config.criterion.rawValue,
+                                    selection: config.selection.rawValue, reset: config.reset.rawValue, fraction: config.fraction,
+                                    seed: config.seed, parameters: costs.parameters, weightsKept: row.weightsKept,
+                                    metric: ticket.metric, denseMetric: dense?.metric ?? ticket.metric, parent: parent)
+        model.metadata["provenance"] = try provenance.json()
+        let times = try timer.times(model)
+        row.measuredP50 = times.measured?.p50
+        row.measuredP999 = times.measured?.p999
+        row.predictedP999 = times.predicted
+        row.bytes = try model.serialized().count
+        try TrimCheckpoint.write(model, to: path(step.file))
+        state.rows.append(row)
+    }
+
+    func path(_ file: String) -> String { checkpoint.directory + "/" + file }
+
+    /// Units per trimmable layer of a model, e.g. "c1:24 c2:18 d1:100".
+    public static func widths(_ model: ModelFile) throws -> String {
+        let graph = try UnitGraph(model.graph)
+        return graph.layers.filter { $0.units.contains { !graph.units[$0].frozen } }
+            .map { "\($0.name):\($0.units.count)" }.joined(separator: " ")
+    }
+
+    static func denseChannels(_ model: ModelFile) throws -> [String: [Int]] {
+        try UnitGraph(model.graph).producerUnits.mapValues { Array($0.indices) }
+    }
+
+    static func describe(_ c: TrimConfig) -> String {
+        "rounds \(c.rounds), fraction \(c.fraction), criterion \(c.criterion.rawValue), selection \(c.selection.rawValue), "
+            + "reset \(c.reset.rawValue), mode \(c.mode.rawValue), rewind epoch \(c.rewindEpoch), seed \(c.seed), min units \(c.minUnits)"
+            + (c.training.isEmpty ? "" : ", " + c.training.keys.sorted().map { "\($0) \(c.training[$0]!)" }.joined(separator: ", "))
+    }
+}
+
+/// The `provenance` metadata of every ticket file.
+struct Provenance: Codable {
+    var method: String
+    var round: Int
+    var criterion: String
+    var selection: String
+    var reset: String
+    var fraction: Double
+    var seed: UInt64
+    var parameters: Int
+    var weightsKept: Double
+    var metric: Double
+    var denseMetric: Double
+    var parent: String?
+
+    enum CodingKeys: String, CodingKey {
+        case method, round, criterion, selection, reset, fraction, seed, parameters, metric, parent
+        case weightsKept = "weights_kept", denseMetric = "dense_metric"
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}

@@ -1,1 +1,0 @@
-// Structured lottery-ticket trimming (offline world). See issue 4.

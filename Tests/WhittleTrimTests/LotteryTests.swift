@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import WhittleNN
+@testable import WhittleTrim
+
+struct Interrupted: Error {}
+
+func scratchDirectory(_ name: String) -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-trim-\(name)-\(getpid())").path
+    try? FileManager.default.removeItem(atPath: path)
+    return path
+}
+
+@Suite struct LotteryTests {
+    func config(_ mode: TrimMode = .all, criterion: TrimCriterion = .magnitude) -> TrimConfig {
+        var c = TrimConfig()
+        c.rounds = 3
+        c.mode = mode
+        c.criterion = criterion
+        c.seed = 5
+        return c
+    }
+
+    @Test func roundsShrinkAndEveryTicketBuilds() throws {
+        let dir = scratchDirectory("rounds")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let trimmer = LotteryTrimmer(config: config(), trainer: FakeTrainer(), timer: MACTimer(), directory: dir)
+        let state = try trimmer.run(start: randomModel(TestGraphs.cnn), resume: false)
+        let structured = state.rows.filter { $0.method == .structured }
+        #expect(structured.map(\.round) == [0, 1, 2, 3])
+        #expect(zip(structured, structured.dropFirst()).allSatisfy { $1.weights < $0.weights && $1.macsPerFrame < $0.macsPerFrame })
+        #expect(state.rows.filter { $0.method == .reinit }.count == 3)
+        let masking = state.rows.filter { $0.method == .masking }
+        #expect(masking.count == 3 && masking.last!.weightsKept < 0.6)
+        // Masked tickets keep dense shapes: same file size as the dense model.
+        #expect(masking.allSatisfy { $0.bytes >= structured[0].bytes - 512 })
+        for row in state.rows {
+            let model = try ModelFile.read(path: dir + "/" + row.file)
+            _ = try model.build()
+            #expect(model.metadata["provenance"]?.contains("\"round\":\(row.round)") == true)
+        }
+        // Kept channels are indices into the dense model.
+        #expect(state.kept["c1"]!.allSatisfy { (0..<6).contains($0) })
+    }
+
+    @Test func interruptedRunResumesToTheSameResult() throws {
+        let (a, b) = (scratchDirectory("whole"), scratchDirectory("resumed"))
+        defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
+        let start = try randomModel(TestGraphs.cnn)
+        let whole = try LotteryTrimmer(config: config(criterion: .activation), trainer: FakeTrainer(), timer: NoTimer(), directory: a)
+            .run(start: start, resume: false)
+        let trimmer = LotteryTrimmer(config: config(criterion: .activation), trainer: FakeTrainer(), timer: NoTimer(), directory: b)
+        #expect(throws: Interrupted.self) {
+            try trimmer.run(start: start, resume: false, afterStep: { step in if step.method == .structured && step.round == 2 { throw Interrupted() } })
+        }
+        // Without --resume an existing run is never overwritten.
+        #expect(throws: TrimError.self) { try trimmer.run(start: start, resume: false) }
+        // Other options: refused.
+        var other = config(criterion: .magnitude)
+        other.seed = 5
+        #expect(throws: TrimError.self) {
+            try LotteryTrimmer(config: other, trainer: FakeTrainer(), timer: NoTimer(), directory: b).run(start: start, resume: true)
+        }
+        let resumed = try trimmer.run(start: start, resume: true)
+        #expect(resumed.rows == whole.rows)
+        #expect(resumed.kept == whole.kept)
+        for row in whole.rows {
+            let x = try ModelFile.read(path: a + "/" + row.file), y = try ModelFile.read(path: b + "/" + row.file)
+            #expect(x == y, "\(row.file)")
+        }
+    }
+
+    @Test(arguments: TrimCriterion.allCases)
+    func everyCriterionScoresEveryUnit(criterion: TrimCriterion) throws {
+        let model = try randomModel(TestGraphs.cnn)
+        let graph = try UnitGraph(model.graph)
+        let scores = try UnitScorer(criterion: criterion).scores(model, graph: graph, batches: FakeTrainer().validationBatches())
+        #expect(scores.count == graph.units.count)
+        #expect(scores.allSatisfy { $0.isFinite && $0 >= 0 })
+        #expect(Set(graph.prunableUnits.map { scores[$0] }).count > 1)
+    }
+
+    @Test func localSelectionAndReinitReset() throws {
+        let dir = scratchDirectory("local")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var c = config(.structured)
+        c.selection = .local
+        c.reset = .reinit
+        c.rounds = 2
+        let state = try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: randomModel(TestGraphs.cnn), resume: false)
+        #expect(state.rows.map(\.widths) == ["c1:6 c2:5 d1:7", "c1:4 c2:4 d1:5", "c1:3 c2:3 d1:4"])
+    }
+}
