@@ -1,39 +1,48 @@
 // The fitted cost model. A model frame costs the front end (features for one hop) plus each
-// layer's a + b·MACs + c·bytes for its cost type, times a context factor (the engine runs one
+// layer's a + b·MACs + c·bytes + d·steps for its cost type (steps: short scalar loops the MACs
+// do not capture, e.g. conv2d's receptive-field gathers), times a context factor (the engine runs one
 // frame per block with colder caches than a microbenchmark loop); a block costs the engine's
 // per-block and per-sample work, the resampler's taps, and the frames it completes.
 
 import Foundation
 import WhittleNN
 
-/// ns = constant + perMAC·MACs + perByte·bytes, for one cost type.
+/// ns = constant + perMAC·MACs + perByte·bytes + perStep·steps, for one cost type.
 public struct CostCoefficients: Codable, Sendable, Equatable {
     public var constant: Double
     public var perMAC: Double
     public var perByte: Double
+    public var perStep: Double
     /// Microbenchmark points the fit used, and its RMS relative error on them.
     public var samples: Int?
     public var rmsRelativeError: Double?
 
-    public init(constant: Double, perMAC: Double, perByte: Double, samples: Int? = nil, rmsRelativeError: Double? = nil) {
+    public init(constant: Double, perMAC: Double, perByte: Double, perStep: Double = 0, samples: Int? = nil, rmsRelativeError: Double? = nil) {
         self.constant = constant
         self.perMAC = perMAC
         self.perByte = perByte
+        self.perStep = perStep
         self.samples = samples
         self.rmsRelativeError = rmsRelativeError
     }
 
-    public func ns(macs: Double, bytes: Double) -> Double { constant + perMAC * macs + perByte * bytes }
+    public func ns(macs: Double, bytes: Double, steps: Double = 0) -> Double { constant + perMAC * macs + perByte * bytes + perStep * steps }
+
+    /// Scaled by `factor` (every term: a machine `factor` times slower).
+    public func scaled(_ factor: Double) -> CostCoefficients {
+        CostCoefficients(constant: constant * factor, perMAC: perMAC * factor, perByte: perByte * factor, perStep: perStep * factor,
+                         samples: samples, rmsRelativeError: rmsRelativeError)
+    }
 
     /// Fits by non-negative least squares on relative error (small layers count as much as big ones).
     public static func fit(_ points: [CalibrationPoint]) -> CostCoefficients? {
         guard !points.isEmpty else { return nil }
-        let rows = points.map { [1, $0.macs, $0.bytes] }
+        let rows = points.map { [1, $0.macs, $0.bytes, $0.steps] }
         let y = points.map(\.ns)
         let weights = points.map { 1 / max($0.ns * $0.ns, 1e-6) }
         guard let beta = LeastSquares.nonNegative(rows, y, weights: weights) else { return nil }
-        var c = CostCoefficients(constant: beta[0], perMAC: beta[1], perByte: beta[2], samples: points.count)
-        let squared = points.map { p -> Double in let e = (c.ns(macs: p.macs, bytes: p.bytes) - p.ns) / p.ns; return e * e }
+        var c = CostCoefficients(constant: beta[0], perMAC: beta[1], perByte: beta[2], perStep: beta[3], samples: points.count)
+        let squared = points.map { p -> Double in let e = (c.ns(macs: p.macs, bytes: p.bytes, steps: p.steps) - p.ns) / p.ns; return e * e }
         c.rmsRelativeError = (squared.reduce(0, +) / Double(points.count)).squareRoot()
         return c
     }
@@ -45,6 +54,7 @@ public struct CalibrationPoint: Codable, Sendable, Equatable {
     public var label: String
     public var macs: Double
     public var bytes: Double
+    public var steps: Double
     public var ns: Double
 }
 
@@ -67,11 +77,13 @@ public struct FrontEndWork: Sendable, Equatable {
     public var type: String
     public var macs: Double
     public var bytes: Double
+    public var steps: Double = 0
 
-    /// From the model's `features` metadata (contracts §4): log-mel (an n-point FFT, power, a
-    /// bands × bins mel matrix) or raw frames (normalising `size` samples).
+    /// From the model's `features` metadata (contracts §4). Log-mel: MACs = the n-point complex
+    /// FFT's butterflies, bytes = the linear passes (shift, window, magnitudes, sparse mel), steps =
+    /// bands (one log1p call each). Raw frames: bytes = shift and three normalising passes.
     public static func from(featuresJSON: String?) throws -> FrontEndWork {
-        guard let text = featuresJSON else { return FrontEndWork(type: "frontend_none", macs: 0, bytes: 0) }
+        guard let text = featuresJSON else { return FrontEndWork(type: "frontend_none", macs: 0, bytes: 0, steps: 0) }
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
               let type = object["type"] as? String else {
             throw ProfileError.badInput("metadata 'features' is not a JSON object with a 'type'")
@@ -80,11 +92,10 @@ public struct FrontEndWork: Sendable, Equatable {
         switch type {
         case "logmel":
             let n = Double(max(2, int("n_fft", 1024))), bands = Double(max(1, int("bands", 64)))
-            let bins = n / 2 + 1
-            return FrontEndWork(type: "frontend_logmel", macs: n * log2(n) + bands * bins, bytes: 4 * (3 * n + bands * bins + bands))
+            return FrontEndWork(type: "frontend_logmel", macs: n / 2 * log2(n), bytes: 4 * (4 * n + n / 2), steps: bands)
         case "frames":
             let size = Double(max(1, int("size", 1024)))
-            return FrontEndWork(type: "frontend_frames", macs: 3 * size, bytes: 12 * size)
+            return FrontEndWork(type: "frontend_frames", macs: 0, bytes: 16 * size)
         default:
             throw ProfileError.badInput("metadata 'features': unknown type '\(type)' (expected logmel or frames)")
         }

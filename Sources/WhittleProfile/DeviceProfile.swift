@@ -23,11 +23,11 @@ public struct DeviceProfile: Codable, Sendable {
     public var contextScale: Double
     /// Raw data: the microbenchmarks and engine measurements the coefficients come from.
     public var calibration: [CalibrationPoint]
-    public var measurements: [Measurement]
+    public var measurements: [ProfileMeasurement]
 
     public init(machine: MachineIdentity, estimated: Bool = false, note: String? = nil, created: String? = nil,
                 layers: [String: CostCoefficients], engine: EngineCoefficients, contextScale: Double = 1,
-                calibration: [CalibrationPoint] = [], measurements: [Measurement] = []) {
+                calibration: [CalibrationPoint] = [], measurements: [ProfileMeasurement] = []) {
         version = DeviceProfile.formatVersion
         self.machine = machine
         self.estimated = estimated
@@ -85,16 +85,17 @@ public struct DeviceProfile: Codable, Sendable {
     /// The prediction with its parts, for reports.
     public func prediction(for work: ModelWork, block: Int, rate: Int) throws -> Prediction {
         guard block >= 1, rate >= 1 else { throw ProfileError.badInput("block and rate must be positive") }
-        func cost(_ type: String, _ macs: Double, _ bytes: Double) throws -> Double {
+        func cost(_ type: String, _ macs: Double, _ bytes: Double, _ steps: Double) throws -> Double {
             guard let c = layers[type] else {
                 throw ProfileError.badInput("device profile has no coefficients for '\(type)' (known: \(layers.keys.sorted().joined(separator: ", ")))")
             }
-            return c.ns(macs: macs, bytes: bytes)
+            return c.ns(macs: macs, bytes: bytes, steps: steps)
         }
-        let frontEnd = work.frontEnd.type == "frontend_none" ? 0 : try cost(work.frontEnd.type, work.frontEnd.macs, work.frontEnd.bytes)
+        let f = work.frontEnd
+        let frontEnd = f.type == "frontend_none" ? 0 : try cost(f.type, f.macs, f.bytes, f.steps)
         var meanLayers = 0.0, allLayers = 0.0
         for layer in work.layers {
-            let ns = try cost(layer.type, layer.macs, layer.bytes)
+            let ns = try cost(layer.type, layer.macs, layer.bytes, layer.steps)
             meanLayers += ns / Double(max(layer.period, 1))
             allLayers += ns
         }

@@ -13,8 +13,13 @@ public struct LayerWork: Codable, Sendable, Equatable {
     public var type: String
     public var macs: Double
     public var bytes: Double
+    /// Short scalar loop iterations: conv2d's gathers (per output frequency and kernel tap) and
+    /// kernel calls, pooling's (output frequency, tap) pairs, dilated conv1d's tap gathers.
+    public var steps: Double
     /// Runs once every `period` model frames (time strides upstream).
     public var period: Int
+    /// The layer's own multiply-accumulates (no SIMD padding), for reports.
+    public var trueMacs: Double
 }
 
 public enum GraphCost {
@@ -35,8 +40,9 @@ public enum GraphCost {
             let x = ins[0]
             let count = x.shape.reduce(1, *), channels = x.shape.last ?? 1
             var out = x
-            func add(_ type: String, _ macs: Double, _ bytes: Double, period: Int? = nil) {
-                work.append(LayerWork(node: node.name, type: type, macs: macs, bytes: bytes, period: period ?? x.period))
+            func add(_ type: String, _ macs: Double, _ bytes: Double, steps: Double = 0, period: Int? = nil, trueMacs: Double? = nil) {
+                work.append(LayerWork(node: node.name, type: type, macs: macs, bytes: bytes, steps: steps, period: period ?? x.period,
+                                      trueMacs: trueMacs ?? macs))
             }
             func activation(_ elements: Int, period: Int) {
                 guard let name = node.activationName, !["linear", "identity"].contains(name) else { return }
@@ -48,16 +54,16 @@ public enum GraphCost {
             case "dense":
                 let units = try node.int("units")
                 let padded = Double(pad8(units))
-                add("dense", padded * Double(count), 4 * (padded * Double(count) + Double(count + units)))
+                add("dense", padded * Double(count), 4 * (padded * Double(count) + Double(count + units)), trueMacs: Double(units * count))
                 activation(units, period: x.period)
                 out = ([units], x.period)
                 markFold()
             case "conv1d":
                 let cout = try node.int("channels"), k = try node.int("kernel")
-                let stride = node.intOr("stride", 1)
+                let stride = node.intOr("stride", 1), dilation = node.intOr("dilation", 1)
                 let inner = Double(k * channels), padded = Double(pad8(cout))
-                // The history push runs every frame; the matrix once per stride.
-                add("conv1d", padded * inner, 4 * (padded * inner + inner + Double(channels + cout)), period: x.period * stride)
+                add("conv1d", padded * inner, 4 * (padded * inner + inner + Double(channels + cout)),
+                    steps: dilation > 1 ? Double(k) : 0, period: x.period * stride, trueMacs: Double(cout) * inner)
                 activation(cout, period: x.period * stride)
                 out = ([cout], x.period * stride)
                 markFold()
@@ -73,7 +79,8 @@ public enum GraphCost {
                 let inner = Double(kt * kf * channels), padded = Double(pad8(cout))
                 let gathered = Double(outF) * inner
                 add("conv2d", Double(outF) * padded * inner,
-                    4 * (gathered + padded * inner + Double(frequencies * channels + outF * cout)), period: x.period * st)
+                    4 * (gathered + padded * inner + Double(frequencies * channels + outF * cout)),
+                    steps: Double(outF * (kt * kf + 1)), period: x.period * st, trueMacs: Double(outF * cout) * inner)
                 activation(outF * cout, period: x.period * st)
                 out = ([outF, cout], x.period * st)
                 markFold()
@@ -86,7 +93,8 @@ public enum GraphCost {
             case "gru", "lstm":
                 let h = try node.int("hidden"), gates = node.op == "gru" ? 3 : 4
                 let padded = Double(pad8(gates * h))
-                add(node.op, padded * Double(count + h), 4 * (padded * Double(count + h) + Double(count + 4 * h)))
+                add(node.op, padded * Double(count + h), 4 * (padded * Double(count + h) + Double(count + 4 * h)),
+                    trueMacs: Double(gates * h * (count + h)))
                 out = ([h], x.period)
             case "batchnorm":
                 if let previous = node.inputs.first, foldable.contains(previous) { break }
@@ -98,7 +106,7 @@ public enum GraphCost {
                 let k = try node.int("kernel"), stride = node.intOr("stride", k)
                 let outF = (x.shape[0] - k) / stride + 1
                 guard outF >= 1 else { throw ProfileError.badInput("graph node '\(node.name)': pool kernel wider than the input") }
-                add("pool", Double(outF * k * channels), 4 * Double(outF * (k + 1) * channels))
+                add("pool", Double(outF * k * channels), 4 * Double(outF * (k + 1) * channels), steps: Double(outF * k))
                 out = ([outF, channels], x.period)
             case "add":
                 add("elementwise", Double(count), 12 * Double(count))

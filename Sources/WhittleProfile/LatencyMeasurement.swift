@@ -1,4 +1,4 @@
-// Measurement through the real render path: an Engine with the chain, `prepare`, then
+// ProfileMeasurement through the real render path: an Engine with the chain, `prepare`, then
 // EngineRT.render block after block on a dedicated, pinned thread.
 
 import Foundation
@@ -20,7 +20,7 @@ public enum LatencyMeasurement {
     /// `warmupSeconds` of untimed blocks run first, after the engine's own warm-up.
     public static func measure(chain: String, block: Int, rate: Int, seconds: Double, paced: Bool = true,
                                warmupSeconds: Double = 0.25, allocations: Int? = nil,
-                               schedule: FrameSchedule? = nil) throws -> Measurement {
+                               schedule: FrameSchedule? = nil) throws -> ProfileMeasurement {
         guard seconds > 0, seconds.isFinite else { throw ProfileError.badInput("measurement time must be positive, got \(seconds) s") }
         let spec: ChainSpec
         do { spec = try ChainSpec.parse(chain) } catch { throw ProfileError.badInput(error.description) }
@@ -30,7 +30,7 @@ public enum LatencyMeasurement {
         let warmup = warmupBlocks(block: block, rate: rate, seconds: warmupSeconds)
         let signal = TestSignal.music(rate: rate, seconds: 10)
         let loop = RenderLoop.run(engine, signal: signal, block: block, rate: rate, warmup: warmup, blocks: blocks, paced: paced)
-        return Measurement(target: chain, block: block, rate: rate, paced: paced, loop: loop, allocations: allocations, schedule: schedule)
+        return ProfileMeasurement(target: chain, block: block, rate: rate, paced: paced, loop: loop, allocations: allocations, schedule: schedule)
     }
 
     /// Untimed blocks before the timed ones.

@@ -1,6 +1,254 @@
+// `whittle profile`: block-time distributions through the real render path, device profiles
+// (fitted cost model + raw data), and predictions from a profile. See WhittleProfile.
+
 import ArgumentParser
+import Foundation
+import WhittleNN
+import WhittleProfile
 
 struct ProfileCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "profile", abstract: "(not built yet)")
-    func run() throws { throw ExitCode(2) }
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Measure render times of models or chains per block size; write or use a device profile.",
+        discussion: """
+        Measure:  whittle profile --model M... | --chain SPEC... [--block 64,128,256] [--rate 48000] [--seconds 5] [--out P.json]
+        Predict:  whittle profile --predict M... --profile P.json [--block ...] [--no-measure]
+        Each measurement runs EngineRT.render on a thread pinned to one core (SCHED_FIFO when permitted), one block per
+        block period, in a child process under the LD_PRELOAD allocation probe (Tests/rtprobe/rtprobe.c, compiled with cc).
+        With --out, single-layer microbenchmarks and null detectors through the engine calibrate the cost model.
+        """)
+
+    @Option(name: .customLong("model"), help: "A model file to measure (repeatable).")
+    var models: [String] = []
+    @Option(name: .customLong("chain"), help: "A chain spec to measure, e.g. \"flux,click\" (repeatable).")
+    var chains: [String] = []
+    @Option(help: "Host block sizes, comma-separated.")
+    var block: String = "64,128,256"
+    @Option(help: "Host sample rate (Hz).")
+    var rate: Int = 48000
+    @Option(help: "Seconds of audio per measurement.")
+    var seconds: Double = 5
+    @Option(help: "Write a device profile (JSON) fitted on this machine.")
+    var out: String?
+    @Option(name: .customLong("predict"), help: "Predict a model's block times from --profile (repeatable).")
+    var predictions: [String] = []
+    @Option(help: "Device profile to predict with.")
+    var profile: String?
+    @Flag(help: "With --predict: do not also measure the model here.")
+    var noMeasure = false
+    @Flag(help: "Render blocks back to back instead of one per block period.")
+    var fast = false
+    @Option(help: "Allocation probe: a built rtprobe.so or the rtprobe.c source (default: found and compiled).")
+    var probe: String?
+    @Flag(help: "Run measurements in this process, without the allocation probe.")
+    var noProbe = false
+    @Option(help: "Seconds per calibration run of a null detector through the engine (with --out).")
+    var calibrationSeconds: Double = 1.5
+
+    // A measurement child (internal): run one chain at one block size, write the ProfileMeasurement as JSON.
+    @Option(help: .hidden) var childMeasure: String?
+    @Option(help: .hidden) var childOut: String?
+    @Option(help: .hidden) var childSchedule: String?
+
+    func run() throws {
+        do {
+            if let chain = childMeasure { return try runChild(chain) }
+            try check()
+            if !predictions.isEmpty { return try runPredictions() }
+            try runMeasurements()
+        } catch let e as ProfileError {
+            if case .badInput(let s) = e { throw Failure.exit(s, code: 2) }
+            throw Failure.exit(e.description, code: 1)
+        } catch let e as ModelLoadError {
+            throw Failure.exit(e.message, code: 2)
+        }
+    }
+
+    func check() throws {
+        guard seconds > 0, seconds.isFinite, calibrationSeconds > 0 else { throw ProfileError.badInput("--seconds must be positive") }
+        guard (16_000...192_000).contains(rate) else { throw ProfileError.badInput("--rate \(rate) out of range (16000...192000)") }
+        if predictions.isEmpty {
+            guard !(models.isEmpty && chains.isEmpty) else { throw ProfileError.badInput("give --model, --chain or --predict (see --help)") }
+        } else {
+            guard profile != nil else { throw ProfileError.badInput("--predict needs --profile P.json") }
+        }
+        _ = try blocks()
+    }
+
+    func blocks() throws -> [Int] {
+        let parts = block.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 16_384 }) else {
+            throw ProfileError.badInput("--block must be comma-separated sizes in 1...16384, got '\(block)'")
+        }
+        return parts.map { $0! }
+    }
+
+    // MARK: - Measuring
+
+    var probeLibrary: AllocationProbe? { noProbe ? nil : AllocationProbe.locate(explicit: probe) }
+
+    /// Measures one chain at one block size: in a probed child when the probe is available.
+    func measure(_ chain: String, block: Int, schedule: FrameSchedule?, seconds: Double, probe: AllocationProbe?) throws -> ProfileMeasurement {
+        guard let probe else {
+            return try LatencyMeasurement.measure(chain: chain, block: block, rate: rate, seconds: seconds, paced: !fast, schedule: schedule)
+        }
+        let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-profile-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json")
+        defer { try? FileManager.default.removeItem(at: out) }
+        var args = ["profile", "--child-measure", chain, "--child-out", out.path, "--block", "\(block)", "--rate", "\(rate)", "--seconds", "\(seconds)"]
+        if let schedule { args += ["--child-schedule", "\(schedule.modelRate),\(schedule.hop)"] }
+        if fast { args.append("--fast") }
+        // Skip the engine's warm-up renders in prepare and our own untimed blocks.
+        let warm = LatencyMeasurement.enginePrepareRenders(block: block, rate: rate)
+            + LatencyMeasurement.warmupBlocks(block: block, rate: rate, seconds: 0.25)
+        let table = try probe.run(exe, args, warmupSections: warm)
+        guard let data = FileManager.default.contents(atPath: out.path) else { throw ProfileError.failed("measurement child wrote no result") }
+        var m = try JSONDecoder().decode(ProfileMeasurement.self, from: data)
+        m.times.allocations = AllocationProbe.allocations(table)
+        if let counted = table["counted_sections"], counted != UInt64(m.blocks) {
+            note("note: the probe checked \(counted) render calls, \(m.blocks) were timed")
+        }
+        m.probe = table.filter { !$0.key.hasPrefix("total_") && ($0.value > 0 || $0.key == "counted_sections") }
+        return m
+    }
+
+    func runChild(_ chain: String) throws {
+        guard let path = childOut, let b = try blocks().first else { throw ProfileError.badInput("internal: --child-out and --block needed") }
+        var schedule: FrameSchedule? = nil
+        if let text = childSchedule {
+            let p = text.split(separator: ",").compactMap { Int($0) }
+            if p.count == 2 { schedule = FrameSchedule(hostRate: rate, modelRate: p[0], hop: p[1], block: b) }
+        }
+        let m = try LatencyMeasurement.measure(chain: chain, block: b, rate: rate, seconds: seconds, paced: !fast, schedule: schedule)
+        try JSONEncoder().encode(m).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The chain spec, frame schedule and cost description of a model file.
+    func target(model path: String, block: Int) throws -> (chain: String, schedule: FrameSchedule, work: ModelWork) {
+        let file = try ModelFile.read(path: path)
+        let work: ModelWork
+        do { work = try ModelWork(file) } catch let e as ProfileError { throw ProfileError.badInput("\(path): \(e.description)") }
+        return ("model=\(path)", FrameSchedule(hostRate: rate, modelRate: work.sampleRate, hop: work.hop, block: block), work)
+    }
+
+    func runMeasurements() throws {
+        let sizes = try blocks()
+        for path in models { _ = try target(model: path, block: sizes[0]) }   // bad files fail before any timing
+        let probe = probeLibrary
+        note(probe.map { "allocation probe: \($0.library)" } ?? "allocation probe: not available (allocations not counted)")
+        ProfileReport.header()
+        var measured: [(ProfileMeasurement, ModelWork?)] = []
+        for path in models {
+            for b in sizes {
+                let t = try target(model: path, block: b)
+                let m = try measure(t.chain, block: b, schedule: t.schedule, seconds: seconds, probe: probe)
+                ProfileReport.row(path, m)
+                measured.append((m, t.work))
+            }
+        }
+        for chain in chains {
+            for b in sizes {
+                let m = try measure(chain, block: b, schedule: nil, seconds: seconds, probe: probe)
+                ProfileReport.row(chain, m)
+                measured.append((m, nil))
+            }
+        }
+        if let out { try writeProfile(out, measured: measured, probe: probe) }
+        if measured.contains(where: { ($0.0.times.allocations ?? 0) > 0 }) {
+            throw Failure.exit("allocations seen on the render thread (see the table)", code: 1)
+        }
+    }
+
+    func writeProfile(_ path: String, measured: [(ProfileMeasurement, ModelWork?)], probe: AllocationProbe?) throws {
+        note("calibrating: single-layer microbenchmarks")
+        let points = try LayerBenchmark.run(seconds: 0.05)
+        var layers = ProfileFit.layerCoefficients(points)
+        note("calibrating: null detectors through the engine")
+        var engineRuns: [(ProfileMeasurement, ModelWork)] = []
+        for (label, file) in ProfileFit.calibrationModels() {
+            let work = try ModelWork(file)
+            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-null-\(getpid())-\(engineRuns.count).safetensors").path
+            try file.write(path: tmp)
+            defer { try? FileManager.default.removeItem(atPath: tmp) }
+            for b in [64, 256, 1024] {
+                let schedule = FrameSchedule(hostRate: rate, modelRate: work.sampleRate, hop: work.hop, block: b)
+                var m = try measure("model=\(tmp)", block: b, schedule: schedule, seconds: calibrationSeconds, probe: probe)
+                m.target = "calibration: \(label)"
+                engineRuns.append((m, work))
+            }
+        }
+        guard let (engine, fronts) = ProfileFit.engineAndFrontEnds(engineRuns, layers: layers) else {
+            throw ProfileError.failed("cannot fit the engine coefficients (too few calibration blocks)")
+        }
+        layers.merge(fronts) { $1 }
+        var result = DeviceProfile(machine: .current(), estimated: false,
+                                   note: "measured by whittle profile (\(fast ? "back to back" : "paced") blocks at \(rate) Hz)",
+                                   created: ISO8601DateFormatter().string(from: Date()), layers: layers, engine: engine,
+                                   calibration: points, measurements: engineRuns.map(\.0) + measured.map(\.0))
+        let modelRuns = measured.compactMap { m, w in w.map { (m, $0) } }
+        if let scale = ProfileFit.contextScale(modelRuns, profile: result) { result.contextScale = scale }
+        try result.write(path: path)
+        note(String(format: "wrote %@: engine %.0f ns/block + %.2f ns/sample + %.3f ns/tap; context scale %.2f",
+                    path, engine.perBlock, engine.perSample, engine.perTap, result.contextScale))
+        for (m, w) in modelRuns {
+            let p = try result.prediction(for: w, block: m.block, rate: m.rate).times
+            note(String(format: "  fit check %@ block %d: p50 predicted %.1f µs, measured %.1f µs (%+.0f%%)",
+                        m.target, m.block, p.p50, m.times.p50, 100 * (p.p50 - m.times.p50) / m.times.p50))
+        }
+    }
+
+    // MARK: - Predicting
+
+    func runPredictions() throws {
+        let device = try DeviceProfile.load(path: profile!)
+        let sizes = try blocks()
+        let probe = noMeasure ? nil : probeLibrary
+        if device.estimated && !noMeasure { note("note: \(profile!) is an estimate for another machine; errors against this machine mean little") }
+        print("model                                     block  predicted p50  p99.9 µs | measured p50  p99.9 µs | error p50  p99.9  allocs")
+        for path in predictions {
+            for b in sizes {
+                let t = try target(model: path, block: b)
+                let p = try device.prediction(for: t.work, block: b, rate: rate).times
+                var line = ProfileReport.pad(path, 42) + ProfileReport.num(Double(b), 6, 0) + ProfileReport.num(p.p50, 15) + ProfileReport.num(p.p999, 10)
+                if !noMeasure {
+                    let m = try measure(t.chain, block: b, schedule: t.schedule, seconds: seconds, probe: probe)
+                    line += " |" + ProfileReport.num(m.times.p50, 13) + ProfileReport.num(m.times.p999, 10) + " |"
+                        + ProfileReport.percent((p.p50 - m.times.p50) / m.times.p50, 10) + ProfileReport.percent((p.p999 - m.times.p999) / m.times.p999, 7)
+                        + (m.times.allocations.map { ProfileReport.pad(String($0), 8, right: true) } ?? "       -")
+                }
+                print(line)
+            }
+        }
+    }
+
+    func note(_ s: String) { FileHandle.standardError.write((s + "\n").data(using: .utf8)!) }
+}
+
+/// The measurement table's layout.
+enum ProfileReport {
+    static func header() {
+        print("target                                    block    p50 µs    p99 µs  p99.9 µs    max µs   %block p50/p99.9/max    ×RT  allocs")
+    }
+
+    static func row(_ name: String, _ m: ProfileMeasurement) {
+        let pct = m.percentOfBlock
+        let share = String(format: "%.1f/%.1f/%.1f", pct["p50"] ?? 0, pct["p999"] ?? 0, pct["max"] ?? 0)
+        print(pad(name, 42) + num(Double(m.block), 6, 0) + num(m.times.p50, 10) + num(m.times.p99, 10) + num(m.times.p999, 10)
+              + num(m.times.max, 10) + pad(share, 24, right: true) + num(m.realTime, 7, 0)
+              + (m.times.allocations.map { pad(String($0), 8, right: true) } ?? "       -"))
+        if let probe = m.probe {
+            let other = probe.filter { !["sections", "counted_sections"].contains($0.key) && !AllocationProbe.allocationCalls.contains($0.key) && $0.value > 0 }
+            if !other.isEmpty {
+                print("  also on the render thread: " + other.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
+        }
+    }
+
+    static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, width - s.count))
+        return right ? fill + s : s + fill
+    }
+
+    static func num(_ v: Double, _ width: Int, _ decimals: Int = 1) -> String { pad(String(format: "%.\(decimals)f", v), width, right: true) }
+    static func percent(_ v: Double, _ width: Int) -> String { pad(String(format: "%+.0f%%", 100 * v), width, right: true) }
 }

@@ -4,7 +4,7 @@
 import Foundation
 import WhittleEngine
 
-public struct Measurement: Codable, Sendable {
+public struct ProfileMeasurement: Codable, Sendable {
     /// The chain spec measured, e.g. "model=Models/test/onset-small.safetensors" or "flux,click".
     public var target: String
     public var block: Int
@@ -23,6 +23,9 @@ public struct Measurement: Codable, Sendable {
     public var distribution: [Double]
     /// For model chains: blocks grouped by the model frames they completed, with their median (µs).
     public var byFrames: [FrameGroup]?
+    /// The allocation probe's non-zero counts on the render thread, with "counted_sections" (the
+    /// render calls checked); nil when not run under the probe.
+    public var probe: [String: UInt64]?
 
     public struct FrameGroup: Codable, Sendable, Equatable {
         public var frames: Int

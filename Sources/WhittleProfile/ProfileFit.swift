@@ -1,0 +1,95 @@
+// Fitting a device profile: layer coefficients from the microbenchmarks; engine and front-end
+// coefficients from "null" detectors run through the engine (blocks grouped by the frames they
+// completed); the context scale from real models run through the engine.
+
+import Foundation
+import WhittleNN
+
+public enum ProfileFit {
+    /// Measures one chain at one block size (in-process or in a probed child: the caller decides).
+    public typealias Runner = (_ chain: String, _ block: Int, _ schedule: FrameSchedule?) throws -> ProfileMeasurement
+
+    /// Null detectors spanning the front ends' sizes and the resampler's ratios.
+    public static func calibrationModels() -> [(label: String, model: ModelFile)] {
+        func logmel(_ n: Int, _ bands: Int, _ fmax: Int) -> String {
+            #"{"type":"logmel","n_fft":\#(n),"bands":\#(bands),"fmin":30,"fmax":\#(fmax),"compression":1}"#
+        }
+        return [
+            ("null logmel n_fft 512, 40 bands, 16 kHz", SingleLayerModels.null(features: logmel(512, 40, 7000), count: 40, rate: 16000, hop: 160)),
+            ("null logmel n_fft 1024, 64 bands, 22.05 kHz", SingleLayerModels.null(features: logmel(1024, 64, 8000), count: 64, rate: 22050, hop: 220)),
+            ("null logmel n_fft 2048, 128 bands, 48 kHz", SingleLayerModels.null(features: logmel(2048, 128, 16000), count: 128, rate: 48000, hop: 480)),
+            ("null logmel n_fft 1024, 128 bands, 16 kHz", SingleLayerModels.null(features: logmel(1024, 128, 8000), count: 128, rate: 16000, hop: 160)),
+            ("null frames 1024, 16 kHz", SingleLayerModels.null(features: #"{"type":"frames","size":1024}"#, count: 1024, rate: 16000, hop: 160)),
+            ("null frames 256, 48 kHz", SingleLayerModels.null(features: #"{"type":"frames","size":256}"#, count: 256, rate: 48000, hop: 240)),
+        ]
+    }
+
+    /// Layer coefficients per cost type.
+    public static func layerCoefficients(_ points: [CalibrationPoint]) -> [String: CostCoefficients] {
+        var result: [String: CostCoefficients] = [:]
+        for type in Set(points.map(\.type)) {
+            if let c = CostCoefficients.fit(points.filter { $0.type == type }) { result[type] = c }
+        }
+        return result
+    }
+
+    /// Engine and front-end coefficients from null-detector runs (each with its model's work).
+    /// `layers` must already hold the layer coefficients (the null head's cost is subtracted).
+    public static func engineAndFrontEnds(_ runs: [(ProfileMeasurement, ModelWork)], layers: [String: CostCoefficients])
+        -> (EngineCoefficients, [String: CostCoefficients])? {
+        let frontTypes = ["frontend_logmel", "frontend_frames"]
+        var rows: [[Double]] = [], y: [Double] = [], weights: [Double] = []
+        for (m, work) in runs {
+            let schedule = FrameSchedule(hostRate: m.rate, modelRate: work.sampleRate, hop: work.hop, block: m.block)
+            let taps = Double(m.block) * Double(work.sampleRate) / Double(m.rate) * Double(schedule.tapsPerOutput)
+            let head = work.layers.reduce(0.0) { $0 + (layers[$1.type]?.ns(macs: $1.macs, bytes: $1.bytes, steps: $1.steps) ?? 0) }
+            for g in m.byFrames ?? [] where g.blocks >= 20 {
+                let k = Double(g.frames)
+                var row = [1, Double(m.block), taps]
+                for t in frontTypes {
+                    let on = work.frontEnd.type == t ? k : 0
+                    row += [on, on * work.frontEnd.macs, on * work.frontEnd.bytes, on * work.frontEnd.steps]
+                }
+                rows.append(row)
+                let ns = g.medianMicroseconds * 1000 - k * head
+                y.append(ns)
+                weights.append(1 / max(ns * ns, 1))
+            }
+        }
+        guard rows.count >= 3, let beta = LeastSquares.nonNegative(rows, y, weights: weights) else { return nil }
+        let engine = EngineCoefficients(perBlock: beta[0], perSample: beta[1], perTap: beta[2])
+        var fronts: [String: CostCoefficients] = [:]
+        for (i, t) in frontTypes.enumerated() {
+            let b = 3 + 4 * i
+            let used = rows.filter { $0[b] > 0 }.count
+            fronts[t] = CostCoefficients(constant: beta[b], perMAC: beta[b + 1], perByte: beta[b + 2], perStep: beta[b + 3], samples: used)
+        }
+        return (engine, fronts)
+    }
+
+    /// Layer time in the engine ÷ in the microbenchmarks, from real models' block groups with frames.
+    public static func contextScale(_ runs: [(ProfileMeasurement, ModelWork)], profile: DeviceProfile) -> Double? {
+        var num = 0.0, den = 0.0
+        var unscaled = profile
+        unscaled.contextScale = 0
+        for (m, work) in runs {
+            // With scale 0 the prediction is the engine and front end alone; the rest is the layers.
+            guard let base = try? unscaled.prediction(for: work, block: m.block, rate: m.rate) else { continue }
+            var hot = 0.0
+            for l in work.layers { hot += (profile.layers[l.type]?.ns(macs: l.macs, bytes: l.bytes, steps: l.steps) ?? 0) / Double(max(l.period, 1)) }
+            let schedule = FrameSchedule(hostRate: m.rate, modelRate: work.sampleRate, hop: work.hop, block: m.block)
+            let engineNs = profile.engine.perBlock + profile.engine.perSample * Double(m.block)
+                + profile.engine.perTap * Double(m.block) * Double(work.sampleRate) / Double(m.rate) * Double(schedule.tapsPerOutput)
+            for g in m.byFrames ?? [] where g.frames > 0 && g.blocks >= 20 {
+                let k = Double(g.frames)
+                let rest = g.medianMicroseconds * 1000 - engineNs - k * base.frontEndMicroseconds * 1000
+                let layerNs = k * hot
+                let w = 1 / max(g.medianMicroseconds * g.medianMicroseconds * 1e6, 1)
+                num += w * rest * layerNs
+                den += w * layerNs * layerNs
+            }
+        }
+        guard den > 0 else { return nil }
+        return min(10, max(0.5, num / den))
+    }
+}
