@@ -100,8 +100,22 @@ public struct ModelGraph: Codable, Sendable, Equatable {
     }
 
     public static func parse(json: String) throws -> ModelGraph {
-        do { return try JSONDecoder().decode(ModelGraph.self, from: Data(json.utf8)) } catch {
-            throw ModelLoadError("graph JSON: \(error)")
+        do { return try JSONDecoder().decode(ModelGraph.self, from: Data(json.utf8)) } catch let error as DecodingError {
+            throw ModelLoadError("graph JSON: \(describe(error))")
+        }
+    }
+
+    /// One line naming the field a decoding error is about.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .dataCorrupted(let c): return c.codingPath.isEmpty ? "not valid JSON" : "\(path(c.codingPath)): \(c.debugDescription)"
+        case .keyNotFound(let key, let c): return "\(path(c.codingPath)): missing '\(key.stringValue)'"
+        case .typeMismatch(let type, let c): return "\(path(c.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let c): return "\(path(c.codingPath)): expected \(type), found null"
+        @unknown default: return "\(error)"
         }
     }
 

@@ -1,4 +1,4 @@
-// A small task that trains in about a minute: find event onsets in noisy spectrogram-like frames.
+// A small task that trains in under a minute: find event onsets in noisy spectrogram-like frames.
 // Each frame has `bands` values: background noise, sustained tones that start and stop (energy
 // without an event, so loudness alone is not enough), and events — a broadband burst that decays
 // over a few frames. The target is 1 on each event's first frame. Metric: onset F-measure with
@@ -13,7 +13,7 @@ public struct SyntheticTask: TrainingTask {
     let inputShape: [Int]
 
     /// For a graph with one input of `bands` values per frame ([bands] or [bands, 1]) and one output of 1 value at full rate.
-    public init(graph: ModelGraph, seed: UInt64 = 0, frames: Int = 64, trainingSequences: Int = 96, validationSequences: Int = 32) throws {
+    public init(graph: ModelGraph, seed: UInt64 = 0, frames: Int = 100, trainingSequences: Int = 256, validationSequences: Int = 64) throws {
         guard let input = graph.inputs.first, graph.inputs.count == 1, input.shape.reduce(1, *) == input.shape[0], input.shape[0] >= 4 else {
             throw TrainError("synthetic task: the graph needs one input of shape [bands] or [bands, 1] with at least 4 bands")
         }
@@ -49,24 +49,28 @@ public struct SyntheticTask: TrainingTask {
         var random = TrainRandom.stream(seed, salt)
         var x = [Float](repeating: 0, count: count * frames * bands), y = [Float](repeating: 0, count: count * frames)
         for s in 0..<count {
-            var tone = -1, event = 0.0 as Float, shape = [Float](repeating: 0, count: bands)
+            // Per-sequence gain: the detector must not rely on absolute levels.
+            let gain = random.uniform(0.5, 1.5)
+            var tone = -1, event: Float = 0, shape = [Float](repeating: 0, count: bands)
             var gap = 0
             for t in 0..<frames {
-                if random.uniform() < 0.06 { tone = tone < 0 ? random.int(bands) : -1 }
+                if random.uniform() < 0.08 { tone = tone < 0 ? random.int(bands - 1) : -1 }
                 gap += 1
                 if gap > 3 && random.uniform() < 0.1 {
                     gap = 0
-                    event = random.uniform(0.6, 1.4)
-                    for k in 0..<bands { shape[k] = random.uniform(0.4, 1) }
+                    event = random.uniform(0.3, 0.9)
+                    // Broadband, but over a random half or more of the bands.
+                    let width = bands / 2 + random.int(bands / 2 + 1), low = random.int(bands - width + 1)
+                    for k in 0..<bands { shape[k] = k >= low && k < low + width ? random.uniform(0.5, 1) : 0 }
                     y[s * frames + t] = 1
                 }
                 for k in 0..<bands {
-                    var v = 0.25 * random.normal()
-                    if k == tone { v += 1.5 }
+                    var v = 0.3 * random.normal()
+                    if tone >= 0 && (k == tone || k == tone + 1) { v += 1.2 }
                     v += event * shape[k]
-                    x[(s * frames + t) * bands + k] = v
+                    x[(s * frames + t) * bands + k] = gain * v
                 }
-                event *= 0.55
+                event *= 0.6
             }
         }
         return Batch(inputs: [inputName: TensorData(shape: [count, frames] + inputShape, values: x)],

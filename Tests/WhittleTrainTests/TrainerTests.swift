@@ -13,19 +13,19 @@ let tinyGraph = #"""
            {"name": "y", "op": "dense", "inputs": ["g"], "units": 1, "activation": "sigmoid"}]}
 """#
 
-func tinyTask(_ g: ModelGraph) throws -> SyntheticTask { try SyntheticTask(graph: g, seed: 4, frames: 32, trainingSequences: 32, validationSequences: 8) }
+func tinyTask(_ g: ModelGraph, sequences: Int = 32) throws -> SyntheticTask { try SyntheticTask(graph: g, seed: 4, frames: 48, trainingSequences: sequences, validationSequences: 16) }
 
 @Suite struct TrainerTests {
     @Test func learnsTheSyntheticTask() throws {
-        let g = try graph(tinyGraph), task = try tinyTask(g)
+        let g = try graph(tinyGraph), task = try tinyTask(g, sequences: 128)
         let model = try initialize(g, seed: 1)
         var options = TrainOptions()
-        options.epochs = 6; options.batchSize = 8; options.learningRate = 1e-2; options.seed = 1
+        options.epochs = 8; options.batchSize = 8; options.learningRate = 1e-2; options.seed = 1
         let before = try evaluate(model, on: task)
         let outcome = try train(model, on: task, options: options)
         print("tiny synthetic: F \(before) → \(outcome.validationMetric); losses \(outcome.history.map { String(format: "%.3f", $0.loss) })")
         #expect(outcome.history.last!.loss < outcome.history.first!.loss)
-        #expect(outcome.validationMetric > before)
+        #expect(outcome.validationMetric > max(before, 0.6))
         // The trained file runs in the runtime with the outputs training computed.
         #expect(try outcome.model.build().outputs.count == 1)
         #expect(abs(try evaluate(outcome.model, on: task) - outcome.validationMetric) < 1e-12)
