@@ -98,7 +98,7 @@ struct TrimCommand: ParsableCommand {
         config.training = ["task": task, "epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)"]
         let timer = ProfileTimer(block: block, rate: rate, seconds: measureSeconds, profile: deviceProfile)
         let trimmer = LotteryTrimmer(config: config, trainer: trainer, timer: timer, directory: out)
-        let bar = ProgressBar()
+        let bar = WhittleTrim.ProgressBar()
         let state = try trimmer.run(start: start, resume: resume, progress: { p in bar.update(p.overall, "\(p.label) (\(p.step + 1)/\(p.steps))") })
         bar.finish()
 

@@ -1,0 +1,71 @@
+import WhittleDSP
+import WhittleEval
+import WhittleNN
+import WhittleTrain
+
+/// CREPE-style pitch: 1024 raw samples per frame at 16 kHz, 360 bins of 20 cents, BCE on
+/// Gaussian-blurred targets (25 cents). Metric: raw pitch accuracy (50 cents) on voiced frames.
+public struct PitchTask: TrainingTask {
+    public let features: FeatureSettings
+    public let options: DetectorTaskOptions
+    public let training: [PitchExample]
+    public let validation: [PitchExample]
+    let inputName: String, outputName: String, inputShape: [Int]
+    public var name: String { "pitch" }
+
+    public init(graph: ModelGraph, features: FeatureSettings, training: [PitchExample], validation: [PitchExample],
+                options: DetectorTaskOptions = DetectorTaskOptions()) throws {
+        guard let input = graph.inputs.first, input.shape.reduce(1, *) == features.count else {
+            throw CorpusError(description: "pitch task: the graph's first input must take \(features.count) samples per frame")
+        }
+        guard let output = graph.outputs.first else { throw CorpusError(description: "pitch task: the graph has no output") }
+        guard !training.isEmpty, !validation.isEmpty else { throw CorpusError(description: "pitch task: no training or validation stems") }
+        self.features = features; self.options = options; self.training = training; self.validation = validation
+        inputName = input.name; outputName = output; inputShape = input.shape
+    }
+
+    public func loss(output: String) -> LossKind { .pitchCrossEntropy(blurCents: 25) }
+
+    public func trainingBatches(epoch: Int, seed: UInt64) throws -> [Batch] {
+        var random = DetectorRandom(seed, UInt64(epoch) &* 7919 &+ 29)
+        let T = options.cropFrames
+        let crops = CropSampler(lengths: training.map(\.frames), crop: T).sample(options.cropsPerEpoch, random: &random)
+        var x: [Float] = [], y: [Float] = []
+        for (s, start) in crops {
+            let e = training[s]
+            x += e.features(start..<(start + T), settings: features)
+            for t in start..<(start + T) { y.append(Float(e.f0[t])) }
+        }
+        return [Batch(inputs: [inputName: TensorData(shape: [crops.count, T] + inputShape, values: x)],
+                      targets: [outputName: TensorData(shape: [crops.count, T, 1], values: y)])]
+    }
+
+    public func validationBatches() throws -> [Batch] {
+        validation.map { e in
+            let T = min(e.frames, options.validationFrames)
+            return Batch(inputs: [inputName: TensorData(shape: [1, T] + inputShape, values: e.features(0..<T, settings: features))],
+                         targets: [outputName: TensorData(shape: [1, T, 1], values: e.f0.prefix(T).map(Float.init))])
+        }
+    }
+
+    /// Frame counts of decoded outputs against the frame-aligned targets (voicing at `threshold`).
+    public func counts(outputs: [[String: TensorData]], batches: [Batch], threshold: Float) -> MelodyCounts {
+        var total = MelodyCounts()
+        for (out, batch) in zip(outputs, batches) {
+            guard let y = out[outputName], let f0 = batch.targets[outputName] else { continue }
+            let T = f0.values.count
+            var est: [Double] = []
+            est.reserveCapacity(T)
+            for t in 0..<T {
+                let d = PitchDecoding.decode(y.values[(t * PitchBins.count)..<((t + 1) * PitchBins.count)])
+                est.append(d.confidence >= threshold ? d.hz : -d.hz)
+            }
+            total = total + MelodyEvaluation.counts(reference: f0.values.map(Double.init), estimate: est)
+        }
+        return total
+    }
+
+    public func metric(outputs: [[String: TensorData]], batches: [Batch]) -> Double {
+        counts(outputs: outputs, batches: batches, threshold: 0.5).score.rawPitchAccuracy
+    }
+}
