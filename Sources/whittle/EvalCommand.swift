@@ -27,8 +27,15 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Tolerance window in seconds.") var window: Double = OnsetEvaluation.defaultWindow
     @Flag(help: "Machine-readable JSON output.") var json = false
     @Flag(help: "Print only the total F, P and R (summed counts) as three numbers.") var brief = false
+    @Option(help: "Detector model file to run and score on --data (its task: onset, drums or pitch).") var model: String?
+    @Option(help: "With --model: directories rendered by `whittle data` (comma-separated).") var data: String?
+    @Option(help: "With --model: stems to score (default mix,melody,drums; drums: drums,mix; pitch: melody,mix).") var stems: String?
 
     func run() throws {
+        if let model {
+            guard let data else { throw usageError("--model needs --data DIR") }
+            return try ModelEval.run(model: model, data: data, stems: stems, json: json)
+        }
         guard window >= 0, window.isFinite else { throw usageError("--window must be >= 0") }
         let pairs = try filePairs()
         var rows: [EvalRow] = []
