@@ -15,9 +15,10 @@ struct EvalCommand: ParsableCommand {
         weighs the same); "mean F" is the unweighted mean of the per-file F.
         """)
 
-    enum Task: String, ExpressibleByArgument, CaseIterable { case onset, drums }
+    enum Task: String, ExpressibleByArgument, CaseIterable { case onset, drums, pitch }
 
-    @Option(help: "onset or drums.") var task: Task = .onset
+    @Option(help: "onset, drums or pitch.") var task: Task = .onset
+    @Option(help: "Pitch: estimates with a confidence column are unvoiced below this.") var voicing: Double?
     @Option(help: "Reference file.") var ref: String?
     @Option(help: "Estimate file.") var est: String?
     @Option(help: "Directory of reference files.") var refDir: String?
@@ -38,12 +39,15 @@ struct EvalCommand: ParsableCommand {
         }
         guard window >= 0, window.isFinite else { throw usageError("--window must be >= 0") }
         let pairs = try filePairs()
+        if task == .pitch { return try PitchFileEval.run(pairs: pairs.map { ($0.name, $0.ref, $0.est) }, voicing: voicing, json: json) }
         var rows: [EvalRow] = []
         for pair in pairs {
             switch task {
             case .onset:
                 let score = OnsetEvaluation.score(reference: try readOnsets(pair.ref), estimated: try readOnsets(pair.est), window: window)
                 rows.append(EvalRow(name: pair.name, total: score, classes: nil))
+            case .pitch:
+                break
             case .drums:
                 let score = DrumEvaluation.score(reference: try readDrums(pair.ref), estimated: try readDrums(pair.est), window: window)
                 rows.append(EvalRow(name: pair.name, total: score.summed, classes: score))
@@ -67,7 +71,7 @@ struct EvalCommand: ParsableCommand {
         case let (ref?, est?, nil, nil):
             return [FilePair(name: URL(fileURLWithPath: ref).lastPathComponent, ref: ref, est: est)]
         case let (nil, nil, refDir?, estDir?):
-            let suffix = self.suffix ?? (task == .drums ? ".drums.txt" : ".onsets.txt")
+            let suffix = self.suffix ?? (task == .drums ? ".drums.txt" : task == .pitch ? ".melody.f0.csv" : ".onsets.txt")
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: refDir) else {
                 throw usageError("cannot read reference directory \(refDir)")
             }
