@@ -29,7 +29,8 @@ public struct MelodyCounts: Sendable, Equatable, Codable {
 
     public var score: MelodyScore {
         func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : 0 }
-        return MelodyScore(voicingRecall: ratio(voicedHits, refVoiced), voicingFalseAlarm: ratio(falseAlarms, refUnvoiced),
+        // mir_eval: recall is 1 when the reference has no voiced frame.
+        return MelodyScore(voicingRecall: refVoiced > 0 ? voicedHits / refVoiced : 1, voicingFalseAlarm: ratio(falseAlarms, refUnvoiced),
                            rawPitchAccuracy: ratio(pitchCorrect, refVoiced), rawChromaAccuracy: ratio(chromaCorrect, refVoiced),
                            overallAccuracy: ratio(overallCorrect, frames), counts: self)
     }
