@@ -6,6 +6,10 @@ public struct DetectorTaskOptions: Sendable, Equatable {
     public var cropsPerEpoch = 256
     /// Crops are played at a random gain in this range (dB): level robustness.
     public var gainRangeDB: ClosedRange<Double> = -30...6
+    /// Share of crops that get a second crop (another stem, its own gain) added to them: denser,
+    /// differently balanced scenes, so quiet onsets among loud ones are seen often. The two are summed
+    /// as mel magnitudes (exact for sounds in separate bands), targets are their union.
+    public var mixProbability = 0.0
     /// Validation stems are cut to this many frames each (validation runs every epoch).
     public var validationFrames = 1500
     /// Targets sit this many frames after the onset's frame: the model sees that much audio after

@@ -29,7 +29,9 @@ public enum DetectorTasks {
         case "pitch":
             let train = try PitchExample.load(directories: data, stems: stems(task), features: f, items: options.items)
             let val = try PitchExample.load(directories: valid, stems: stems(task), features: f, items: options.validationItems)
-            return try PitchTask(graph: graph, features: f, training: train, validation: val, options: options)
+            var o = options
+            o.validationFrames = min(o.validationFrames, 600)   // 1024 samples per frame: keep validation quick
+            return try PitchTask(graph: graph, features: f, training: train, validation: val, options: o)
         default:
             throw CorpusError(description: "unknown detector task '\(task)' (known: \(names.joined(separator: ", ")))")
         }

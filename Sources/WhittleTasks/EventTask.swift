@@ -48,11 +48,29 @@ public struct EventTask: TrainingTask {
         let crops = CropSampler(lengths: training.map(\.features.frames), crop: T).sample(options.cropsPerEpoch, random: &random)
         var x: [Float] = [], y: [Float] = []
         x.reserveCapacity(crops.count * T * W); y.reserveCapacity(crops.count * T * classes)
-        for (s, start) in crops {
+        let partners = CropSampler(lengths: training.map(\.features.frames), crop: T).sample(options.cropsPerEpoch, random: &random)
+        func randomGain() -> Float {
+            Float(pow(10, random.uniform(options.gainRangeDB.lowerBound, options.gainRangeDB.upperBound) / 20))
+        }
+        for (i, (s, start)) in crops.enumerated() {
             let e = training[s]
-            let gain = Float(pow(10, random.uniform(options.gainRangeDB.lowerBound, options.gainRangeDB.upperBound) / 20))
-            for v in e.features.rows(start..<(start + T)) { x.append(logMelAtGain(v, gain)) }
-            for t in start..<(start + T) { target(e, frame: t, into: &y) }
+            let gain = randomGain()
+            let mixed = random.uniform(0, 1) < options.mixProbability && i < partners.count
+            if mixed {
+                let (s2, start2) = partners[i]
+                let e2 = training[s2], gain2 = randomGain()
+                let a = e.features.rows(start..<(start + T)), b = e2.features.rows(start2..<(start2 + T))
+                for (va, vb) in zip(a, b) {
+                    x.append(Float(log1p(Double(gain) * expm1(Double(va)) + Double(gain2) * expm1(Double(vb)))))
+                }
+                var ya: [Float] = [], yb: [Float] = []
+                for t in start..<(start + T) { target(e, frame: t, into: &ya) }
+                for t in start2..<(start2 + T) { target(e2, frame: t, into: &yb) }
+                for (p, q) in zip(ya, yb) { y.append(max(p, q)) }
+            } else {
+                for v in e.features.rows(start..<(start + T)) { x.append(logMelAtGain(v, gain)) }
+                for t in start..<(start + T) { target(e, frame: t, into: &y) }
+            }
         }
         return [Batch(inputs: [inputName: TensorData(shape: [crops.count, T] + inputShape, values: x)],
                       targets: [outputName: TensorData(shape: [crops.count, T, classes], values: y)])]

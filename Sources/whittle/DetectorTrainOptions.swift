@@ -16,6 +16,7 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(name: .customLong("crop-frames"), help: "Detector tasks: frames per crop.") var cropFrames: Int = 200
     @Option(name: .customLong("target-delay"), help: "Onset/drums: frames of audio after an event the model may see before answering.") var targetDelay: Int = 1
     @Option(name: .customLong("positive-weight"), help: "Onset/drums: BCE weight of event frames.") var positiveWeight: Float = 2
+    @Option(name: .customLong("mix-probability"), help: "Onset/drums: share of crops summed with a second crop (another stem, own gain).") var mixProbability: Double = 0
     @Option(name: .customLong("data-items"), help: "Detector tasks: only items FIRST..<END of each training directory (e.g. 0..<20).") var dataItems: String?
 
     static func list(_ s: String?) -> [String] { (s ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty } }
@@ -23,6 +24,7 @@ struct DetectorTrainOptions: ParsableArguments {
     var taskOptions: DetectorTaskOptions {
         var o = DetectorTaskOptions()
         o.cropsPerEpoch = crops; o.cropFrames = cropFrames; o.targetDelay = targetDelay; o.positiveWeight = positiveWeight
+        o.mixProbability = mixProbability
         if let r = dataItems {
             let p = r.components(separatedBy: "..<").compactMap { Int($0) }
             if p.count == 2, p[0] < p[1] { o.items = p[0]..<p[1] }
