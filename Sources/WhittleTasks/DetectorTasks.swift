@@ -12,14 +12,16 @@ public enum DetectorTasks {
         task == "pitch" ? ["melody", "mix"] : ["mix", "melody", "drums"]
     }
 
-    public static func features(_ task: String, hop: Int? = nil) -> FeatureSettings {
-        task == "pitch" ? DetectorFrontEnd.frames(hop: hop ?? 160) : DetectorFrontEnd.logMel(hop: hop ?? 160)
+    public static func features(_ task: String, hop: Int? = nil, fftSize: Int? = nil) -> FeatureSettings {
+        task == "pitch" ? DetectorFrontEnd.frames(size: fftSize ?? 1024, hop: hop ?? 160)
+            : DetectorFrontEnd.logMel(hop: hop ?? 160, fftSize: fftSize ?? 1024)
     }
 
     /// `task` on the data rendered in `data` (training) and `valid` (validation) directories.
     public static func named(_ task: String, graph: ModelGraph, data: [String], valid: [String],
-                             options: DetectorTaskOptions = DetectorTaskOptions(), hop: Int? = nil) throws -> TrainingTask {
-        let f = features(task, hop: hop)
+                             options: DetectorTaskOptions = DetectorTaskOptions(), hop: Int? = nil,
+                             fftSize: Int? = nil) throws -> TrainingTask {
+        let f = features(task, hop: hop, fftSize: fftSize)
         switch task {
         case "onset", "drums":
             let kind: EventTask.Kind = task == "onset" ? .onset : .drums

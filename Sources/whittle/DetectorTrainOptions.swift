@@ -12,6 +12,7 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(help: "Detector tasks: training data, directories written by `whittle data` (comma-separated).") var data: String?
     @Option(help: "Detector tasks: validation data directories (comma-separated).") var valid: String?
     @Option(help: "Detector tasks: hop in samples at 16 kHz (160 = 10 ms; pitch 160...256).") var hop: Int?
+    @Option(name: .customLong("frame-size"), help: "Detector tasks: STFT size (onset, drums; default 1024) or raw frame size (pitch; 1024).") var frameSize: Int?
     @Option(help: "Detector tasks: random crops per epoch.") var crops: Int = 256
     @Option(name: .customLong("crop-frames"), help: "Detector tasks: frames per crop.") var cropFrames: Int = 200
     @Option(name: .customLong("target-delay"), help: "Onset/drums: frames of audio after an event the model may see before answering.") var targetDelay: Int = 1
@@ -40,7 +41,7 @@ struct DetectorTrainOptions: ParsableArguments {
             throw ValidationError("task \(name) needs --data DIR[,DIR] and --valid DIR (rendered by `whittle data`)")
         }
         if let hop, !(80...512).contains(hop) { throw ValidationError("--hop must be in 80...512 samples") }
-        return try DetectorTasks.named(name, graph: graph, data: train, valid: val, options: taskOptions, hop: hop)
+        return try DetectorTasks.named(name, graph: graph, data: train, valid: val, options: taskOptions, hop: hop, fftSize: frameSize)
     }
 }
 
