@@ -9,6 +9,8 @@ import WhittleNN
 public enum DetectorCalibration {
     public struct EventResult: Sendable {
         public var decoding: EventDecoding
+        /// Per-class thresholds (drums), for `foldThresholds`.
+        public var classThresholds: [Float] = []
         public var perClass: [OnsetScore]
         public var meanF: Double { perClass.map(\.fMeasure).reduce(0, +) / Double(max(perClass.count, 1)) }
     }
@@ -58,7 +60,29 @@ public enum DetectorCalibration {
             let f = s.map(\.fMeasure).reduce(0, +) / Double(max(s.count, 1))
             if f > bestF + 1e-9 { bestF = f; best = c; bestScores = s }
         }
-        return EventResult(decoding: best, perClass: bestScores)
+        var result = EventResult(decoding: best, perClass: bestScores)
+        // 3. Per class: its own best threshold (the engine has one, so these get folded into the model).
+        if perClass.count > 1 {
+            result.classThresholds = perClass.map { d.bestThreshold($0, clock: clock).threshold }
+            var c = d
+            result.perClass = zip(perClass, result.classThresholds).map { seqs, t in c.threshold = t; return c.score(seqs, clock: clock) }
+            result.decoding.threshold = 0.5
+        }
+        return result
+    }
+
+    /// Per-class thresholds folded into a sigmoid output layer's bias: sigmoid(z + b − logit θ) ≥ 0.5
+    /// exactly when sigmoid(z + b) ≥ θ, so the engine's single threshold 0.5 acts as θ per class
+    /// (peaks stay where they were: the map is monotonic per class).
+    public static func foldThresholds(_ model: inout ModelFile, thresholds: [Float]) throws {
+        guard let out = model.graph.outputs.first, var bias = model.tensors["\(out).bias"], bias.values.count == thresholds.count else {
+            throw CorpusError(description: "cannot fold thresholds: output layer has no bias of \(thresholds.count) values")
+        }
+        for (c, t) in thresholds.enumerated() {
+            let theta = Double(min(max(t, 0.01), 0.99))
+            bias.values[c] -= Float(log(theta / (1 - theta)))
+        }
+        model.tensors["\(out).bias"] = bias
     }
 
     /// Voicing threshold: the highest confidence threshold that keeps voicing recall ≥ `recall` on

@@ -53,6 +53,10 @@ enum DetectorFinish {
             let runtime = try m.build()
             let stems = Array(t.training.prefix(24))
             let result = DetectorCalibration.calibrate(runtime, kind: t.kind, examples: stems, start: t.decoding, clock: t.clock)
+            if !result.classThresholds.isEmpty {
+                try DetectorCalibration.foldThresholds(&m, thresholds: result.classThresholds)
+                m.metadata["class_thresholds"] = "[" + result.classThresholds.map { String(format: "%.2f", $0) }.joined(separator: ",") + "]"
+            }
             for (k, v) in DetectorTasks.metadata(task: t.name, features: t.features, decoding: result.decoding) { m.metadata[k] = v }
             m.metadata["calibration"] = "{\"stems\":\(stems.count),\"f_measure\":\(String(format: "%.4f", result.meanF))}"
             print(String(format: "calibrated on %d training stems: threshold %.2f, time offset %d samples, F %.4f",
