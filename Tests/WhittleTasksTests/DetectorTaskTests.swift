@@ -83,6 +83,27 @@ import WhittleTrain
         }
     }
 
+    /// Folding per-class thresholds into the output bias: p' ≥ 0.5 exactly where p ≥ θ.
+    @Test func foldedThresholdsActAtOneHalf() throws {
+        let graph = try ModelGraph.parse(json: #"{"inputs":[{"name":"x","shape":[4]}],"outputs":["y"],"nodes":[{"name":"y","op":"dense","inputs":["x"],"units":3,"activation":"sigmoid"}]}"#)
+        let model = try WhittleTrain.initialize(graph, seed: 1)
+        var folded = model
+        let thresholds: [Float] = [0.2, 0.5, 0.8]
+        try DetectorCalibration.foldThresholds(&folded, thresholds: thresholds)
+        let a = try model.build(), b = try folded.build()
+        var r = DetectorRandom(9, 9)
+        var checked = 0
+        for _ in 0..<400 {
+            for k in 0..<4 { let v = Float(r.uniform(-3, 3)); a.inputs[0].buffer[k] = v; b.inputs[0].buffer[k] = v }
+            a.process(); b.process()
+            for c in 0..<3 {
+                let p = a.outputs[0].buffer[c], q = b.outputs[0].buffer[c]
+                if abs(p - thresholds[c]) > 1e-3 { #expect((p >= thresholds[c]) == (q >= 0.5)); checked += 1 }
+            }
+        }
+        #expect(checked > 1000)
+    }
+
     static func graphPath(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Models/graphs/\(name)").path
     }
