@@ -5,6 +5,8 @@ import WhittleTrain
 
 /// CREPE-style pitch: 1024 raw samples per frame at 16 kHz, 360 bins of 20 cents, BCE on
 /// Gaussian-blurred targets (25 cents). Metric: raw pitch accuracy (50 cents) on voiced frames.
+/// Targets are given as 360 bins on the engine's axis (CREPE's, bin 0 at 1997.38 cents — what
+/// `NeuralDetector` decodes with), not as Hz: WhittleTrain's Hz→bin mapping starts 54 cents higher.
 public struct PitchTask: TrainingTask {
     public let features: FeatureSettings
     public let options: DetectorTaskOptions
@@ -34,33 +36,34 @@ public struct PitchTask: TrainingTask {
         for (s, start) in crops {
             let e = training[s]
             x += e.features(start..<(start + T), settings: features)
-            for t in start..<(start + T) { y.append(Float(e.f0[t])) }
+            for t in start..<(start + T) { y += PitchBins.target(hz: e.f0[t]) }
         }
         return [Batch(inputs: [inputName: TensorData(shape: [crops.count, T] + inputShape, values: x)],
-                      targets: [outputName: TensorData(shape: [crops.count, T, 1], values: y)])]
+                      targets: [outputName: TensorData(shape: [crops.count, T, PitchBins.count], values: y)])]
     }
 
     public func validationBatches() throws -> [Batch] {
         validation.map { e in
             let T = min(e.frames, options.validationFrames)
             return Batch(inputs: [inputName: TensorData(shape: [1, T] + inputShape, values: e.features(0..<T, settings: features))],
-                         targets: [outputName: TensorData(shape: [1, T, 1], values: e.f0.prefix(T).map(Float.init))])
+                         targets: [outputName: TensorData(shape: [1, T, PitchBins.count], values: e.f0.prefix(T).flatMap { PitchBins.target(hz: $0) })])
         }
     }
 
     /// Frame counts of decoded outputs against the frame-aligned targets (voicing at `threshold`).
     public func counts(outputs: [[String: TensorData]], batches: [Batch], threshold: Float) -> MelodyCounts {
         var total = MelodyCounts()
-        for (out, batch) in zip(outputs, batches) {
-            guard let y = out[outputName], let f0 = batch.targets[outputName] else { continue }
-            let T = f0.values.count
+        for (out, e) in zip(outputs, validation) {
+            guard let y = out[outputName] else { continue }
+            let T = y.values.count / PitchBins.count
+            let f0 = e.f0.prefix(T)
             var est: [Double] = []
             est.reserveCapacity(T)
             for t in 0..<T {
                 let d = PitchDecoding.decode(y.values[(t * PitchBins.count)..<((t + 1) * PitchBins.count)])
                 est.append(d.confidence >= threshold ? d.hz : -d.hz)
             }
-            total = total + MelodyEvaluation.counts(reference: f0.values.map(Double.init), estimate: est)
+            total = total + MelodyEvaluation.counts(reference: Array(f0), estimate: est)
         }
         return total
     }
