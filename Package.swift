@@ -51,6 +51,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Loader fuzzing (scripts/fuzz-loader builds it with -sanitize=fuzzer,address).
+        .executableTarget(name: "whittle-fuzz-loader", dependencies: ["WhittleNN"]),
+
         .testTarget(name: "WhittleDSPTests", dependencies: ["WhittleDSP"]),
         .testTarget(name: "WhittleEngineTests", dependencies: ["WhittleEngine", "WhittleIO"]),
         .testTarget(name: "WhittleLiveTests", dependencies: ["WhittleIO"]),

@@ -18,15 +18,17 @@ public struct DeviceProfile: Codable, Sendable {
     /// Per cost type ("dense", "conv2d", ..., "frontend_logmel"): ns per run.
     public var layers: [String: CostCoefficients]
     public var engine: EngineCoefficients
-    /// Layer time in the engine ÷ layer time in the microbenchmark loop (fitted from measured
-    /// models; 1 when none was measured).
+    /// Layer time in the engine ÷ layer time in the microbenchmark loop, and the extra ns per
+    /// byte of weights (re-read from memory after each block period's idle time evicted them),
+    /// fitted from weight-heavy calibration detectors and the measured models.
     public var contextScale: Double
+    public var contextPerByte: Double
     /// Raw data: the microbenchmarks and engine measurements the coefficients come from.
     public var calibration: [CalibrationPoint]
     public var measurements: [ProfileMeasurement]
 
     public init(machine: MachineIdentity, estimated: Bool = false, note: String? = nil, created: String? = nil,
-                layers: [String: CostCoefficients], engine: EngineCoefficients, contextScale: Double = 1,
+                layers: [String: CostCoefficients], engine: EngineCoefficients, contextScale: Double = 1, contextPerByte: Double = 0,
                 calibration: [CalibrationPoint] = [], measurements: [ProfileMeasurement] = []) {
         version = DeviceProfile.formatVersion
         self.machine = machine
@@ -36,6 +38,7 @@ public struct DeviceProfile: Codable, Sendable {
         self.layers = layers
         self.engine = engine
         self.contextScale = contextScale
+        self.contextPerByte = contextPerByte
         self.calibration = calibration
         self.measurements = measurements
     }
@@ -95,12 +98,12 @@ public struct DeviceProfile: Codable, Sendable {
         let frontEnd = f.type == "frontend_none" ? 0 : try cost(f.type, f.macs, f.bytes, f.steps)
         var meanLayers = 0.0, allLayers = 0.0
         for layer in work.layers {
-            let ns = try cost(layer.type, layer.macs, layer.bytes, layer.steps)
+            let ns = contextScale * (try cost(layer.type, layer.macs, layer.bytes, layer.steps)) + contextPerByte * layer.weightBytes
             meanLayers += ns / Double(max(layer.period, 1))
             allLayers += ns
         }
-        let meanFrame = frontEnd + contextScale * meanLayers
-        let worstFrame = frontEnd + contextScale * allLayers
+        let meanFrame = frontEnd + meanLayers
+        let worstFrame = frontEnd + allLayers
         let schedule = FrameSchedule(hostRate: rate, modelRate: work.sampleRate, hop: work.hop, block: block)
         let n = max(schedule.blocks(seconds: 10), 1000)
         let frames = schedule.frames(blocks: n), converted = schedule.convertedSamples(blocks: n)

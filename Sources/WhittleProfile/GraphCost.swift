@@ -20,6 +20,8 @@ public struct LayerWork: Codable, Sendable, Equatable {
     public var period: Int
     /// The layer's own multiply-accumulates (no SIMD padding), for reports.
     public var trueMacs: Double
+    /// Bytes of weights (as packed): what a frame re-reads from memory when the caches went cold.
+    public var weightBytes: Double
 }
 
 public enum GraphCost {
@@ -40,9 +42,10 @@ public enum GraphCost {
             let x = ins[0]
             let count = x.shape.reduce(1, *), channels = x.shape.last ?? 1
             var out = x
-            func add(_ type: String, _ macs: Double, _ bytes: Double, steps: Double = 0, period: Int? = nil, trueMacs: Double? = nil) {
+            func add(_ type: String, _ macs: Double, _ bytes: Double, steps: Double = 0, period: Int? = nil, trueMacs: Double? = nil,
+                     weights: Double = 0) {
                 work.append(LayerWork(node: node.name, type: type, macs: macs, bytes: bytes, steps: steps, period: period ?? x.period,
-                                      trueMacs: trueMacs ?? macs))
+                                      trueMacs: trueMacs ?? macs, weightBytes: weights))
             }
             func activation(_ elements: Int, period: Int) {
                 guard let name = node.activationName, !["linear", "identity"].contains(name) else { return }
@@ -54,7 +57,8 @@ public enum GraphCost {
             case "dense":
                 let units = try node.int("units")
                 let padded = Double(pad8(units))
-                add("dense", padded * Double(count), 4 * (padded * Double(count) + Double(count + units)), trueMacs: Double(units * count))
+                add("dense", padded * Double(count), 4 * (padded * Double(count) + Double(count + units)), trueMacs: Double(units * count),
+                    weights: 4 * padded * Double(count + 1))
                 activation(units, period: x.period)
                 out = ([units], x.period)
                 markFold()
@@ -63,7 +67,8 @@ public enum GraphCost {
                 let stride = node.intOr("stride", 1), dilation = node.intOr("dilation", 1)
                 let inner = Double(k * channels), padded = Double(pad8(cout))
                 add("conv1d", padded * inner, 4 * (padded * inner + inner + Double(channels + cout)),
-                    steps: dilation > 1 ? Double(k) : 0, period: x.period * stride, trueMacs: Double(cout) * inner)
+                    steps: dilation > 1 ? Double(k) : 0, period: x.period * stride, trueMacs: Double(cout) * inner,
+                    weights: 4 * padded * (inner + 1))
                 activation(cout, period: x.period * stride)
                 out = ([cout], x.period * stride)
                 markFold()
@@ -80,21 +85,22 @@ public enum GraphCost {
                 let gathered = Double(outF) * inner
                 add("conv2d", Double(outF) * padded * inner,
                     4 * (gathered + padded * inner + Double(frequencies * channels + outF * cout)),
-                    steps: Double(outF * (kt * kf + 1)), period: x.period * st, trueMacs: Double(outF * cout) * inner)
+                    steps: Double(outF * (kt * kf + 1)), period: x.period * st, trueMacs: Double(outF * cout) * inner,
+                    weights: 4 * padded * (inner + 1))
                 activation(outF * cout, period: x.period * st)
                 out = ([outF, cout], x.period * st)
                 markFold()
             case "conv_transpose1d":
                 let cout = try node.int("channels"), k = try node.int("kernel"), stride = try node.int("stride")
                 let macs = Double(channels * cout * k)
-                add("conv_transpose1d", macs, 4 * (macs + Double(channels + k * cout)))
+                add("conv_transpose1d", macs, 4 * (macs + Double(channels + k * cout)), weights: 4 * macs)
                 activation(stride * cout, period: x.period)
                 out = ([stride, cout], x.period)
             case "gru", "lstm":
                 let h = try node.int("hidden"), gates = node.op == "gru" ? 3 : 4
                 let padded = Double(pad8(gates * h))
                 add(node.op, padded * Double(count + h), 4 * (padded * Double(count + h) + Double(count + 4 * h)),
-                    trueMacs: Double(gates * h * (count + h)))
+                    trueMacs: Double(gates * h * (count + h)), weights: 4 * padded * Double(count + h + 2))
                 out = ([h], x.period)
             case "batchnorm":
                 if let previous = node.inputs.first, foldable.contains(previous) { break }

@@ -33,7 +33,9 @@ public enum ProfileFit {
         return result
     }
 
-    /// Engine and front-end coefficients from null-detector runs (each with its model's work).
+    /// Engine and front-end coefficients from null-detector runs (each with its model's work), in
+    /// one non-negative fit over block groups (median time of the blocks that completed k frames).
+    /// Blocks with no frame are pure engine work and carry 4× weight: the p50 of small blocks is one.
     /// `layers` must already hold the layer coefficients (the null head's cost is subtracted).
     public static func engineAndFrontEnds(_ runs: [(ProfileMeasurement, ModelWork)], layers: [String: CostCoefficients])
         -> (EngineCoefficients, [String: CostCoefficients])? {
@@ -53,7 +55,7 @@ public enum ProfileFit {
                 rows.append(row)
                 let ns = g.medianMicroseconds * 1000 - k * head
                 y.append(ns)
-                weights.append(1 / max(ns * ns, 1))
+                weights.append((g.frames == 0 ? 4 : 1) / max(ns * ns, 1))
             }
         }
         guard rows.count >= 3, let beta = LeastSquares.nonNegative(rows, y, weights: weights) else { return nil }
@@ -67,29 +69,42 @@ public enum ProfileFit {
         return (engine, fronts)
     }
 
-    /// Layer time in the engine ÷ in the microbenchmarks, from real models' block groups with frames.
-    public static func contextScale(_ runs: [(ProfileMeasurement, ModelWork)], profile: DeviceProfile) -> Double? {
-        var num = 0.0, den = 0.0
-        var unscaled = profile
-        unscaled.contextScale = 0
+    /// Weight-heavy detectors (log-mel → wide dense → 1): how layer time grows in the engine with
+    /// the bytes a frame touches, beyond what hot microbenchmarks show.
+    public static func contextModels() -> [(label: String, model: ModelFile)] {
+        let features = #"{"type":"logmel","n_fft":1024,"bands":64,"fmin":30,"fmax":8000,"compression":1}"#
+        return [(256, 22050, 220), (1024, 16000, 160), (2048, 22050, 220)].map { units, rate, hop in
+            ("context: logmel 64 → dense \(units) → 1, \(rate / 1000) kHz", SingleLayerModels.wide(features: features, bands: 64, units: units, rate: rate, hop: hop))
+        }
+    }
+
+    /// Fits rest = scale·(hot layer time) + perByte·(weight bytes) per frame, over block groups
+    /// with frames, where rest = median block time − engine − frames × front end.
+    public static func context(_ runs: [(ProfileMeasurement, ModelWork)], profile: DeviceProfile) -> (scale: Double, perByte: Double)? {
+        var rows: [[Double]] = [], y: [Double] = [], weights: [Double] = []
+        var bare = profile
+        bare.contextScale = 0
+        bare.contextPerByte = 0
         for (m, work) in runs {
-            // With scale 0 the prediction is the engine and front end alone; the rest is the layers.
-            guard let base = try? unscaled.prediction(for: work, block: m.block, rate: m.rate) else { continue }
-            var hot = 0.0
-            for l in work.layers { hot += (profile.layers[l.type]?.ns(macs: l.macs, bytes: l.bytes, steps: l.steps) ?? 0) / Double(max(l.period, 1)) }
+            guard let base = try? bare.prediction(for: work, block: m.block, rate: m.rate) else { continue }
+            var hot = 0.0, bytes = 0.0
+            for l in work.layers {
+                let period = Double(max(l.period, 1))
+                hot += (profile.layers[l.type]?.ns(macs: l.macs, bytes: l.bytes, steps: l.steps) ?? 0) / period
+                bytes += l.weightBytes / period
+            }
             let schedule = FrameSchedule(hostRate: m.rate, modelRate: work.sampleRate, hop: work.hop, block: m.block)
             let engineNs = profile.engine.perBlock + profile.engine.perSample * Double(m.block)
                 + profile.engine.perTap * Double(m.block) * Double(work.sampleRate) / Double(m.rate) * Double(schedule.tapsPerOutput)
             for g in m.byFrames ?? [] where g.frames > 0 && g.blocks >= 20 {
                 let k = Double(g.frames)
                 let rest = g.medianMicroseconds * 1000 - engineNs - k * base.frontEndMicroseconds * 1000
-                let layerNs = k * hot
-                let w = 1 / max(g.medianMicroseconds * g.medianMicroseconds * 1e6, 1)
-                num += w * rest * layerNs
-                den += w * layerNs * layerNs
+                rows.append([k * hot, k * bytes])
+                y.append(rest)
+                weights.append(1 / max(g.medianMicroseconds * g.medianMicroseconds * 1e6, 1))
             }
         }
-        guard den > 0 else { return nil }
-        return min(10, max(0.5, num / den))
+        guard rows.count >= 2, let beta = LeastSquares.nonNegative(rows, y, weights: weights) else { return nil }
+        return (min(10, max(0.5, beta[0])), beta[1])
     }
 }

@@ -51,6 +51,18 @@ enum SingleLayerModels {
                          metadata: ["task": "onset", "sample_rate": "\(rate)", "hop": "\(hop)", "features": features])
     }
 
+    /// A detector with a wide dense layer: features → `units` relu → one sigmoid unit.
+    static func wide(features: String, bands: Int, units: Int, rate: Int, hop: Int) -> ModelFile {
+        var seed: UInt64 = 11
+        let nodes = [GraphNode(name: "flat", op: "flatten", inputs: ["x"]),
+                     GraphNode(name: "hidden", op: "dense", inputs: ["flat"], attributes: ["units": .number(Double(units)), "activation": .string("relu")]),
+                     GraphNode(name: "onset", op: "dense", inputs: ["hidden"], attributes: ["units": .number(1), "activation": .string("sigmoid")])]
+        return ModelFile(graph: ModelGraph(inputs: [GraphInput(name: "x", shape: [bands, 1])], outputs: ["onset"], nodes: nodes),
+                         tensors: ["hidden.weight": weights([units, bands], seed: &seed), "hidden.bias": weights([units], seed: &seed),
+                                   "onset.weight": weights([1, units], seed: &seed), "onset.bias": TensorData(shape: [1], values: [0])],
+                         metadata: ["task": "onset", "sample_rate": "\(rate)", "hop": "\(hop)", "features": features])
+    }
+
     /// The microbenchmark set: each cost type at sizes spanning small detectors to ~1 M MACs.
     static func benchmarks() -> [(label: String, model: ModelFile)] {
         var list: [(String, ModelFile)] = []

@@ -163,18 +163,19 @@ struct ProfileCommand: ParsableCommand {
         note("calibrating: single-layer microbenchmarks")
         let points = try LayerBenchmark.run(seconds: 0.05)
         var layers = ProfileFit.layerCoefficients(points)
-        note("calibrating: null detectors through the engine")
-        var engineRuns: [(ProfileMeasurement, ModelWork)] = []
-        for (label, file) in ProfileFit.calibrationModels() {
+        note("calibrating: null and weight-heavy detectors through the engine")
+        var engineRuns: [(ProfileMeasurement, ModelWork)] = [], contextRuns: [(ProfileMeasurement, ModelWork)] = []
+        for (label, file) in ProfileFit.calibrationModels() + ProfileFit.contextModels() {
             let work = try ModelWork(file)
-            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-null-\(getpid())-\(engineRuns.count).safetensors").path
+            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-calibration-\(getpid())-\(engineRuns.count + contextRuns.count).safetensors").path
             try file.write(path: tmp)
             defer { try? FileManager.default.removeItem(atPath: tmp) }
-            for b in [64, 256, 1024] {
+            let heavy = label.hasPrefix("context")
+            for b in heavy ? [1024] : [64, 128, 256, 1024] {
                 let schedule = FrameSchedule(hostRate: rate, modelRate: work.sampleRate, hop: work.hop, block: b)
                 var m = try measure("model=\(tmp)", block: b, schedule: schedule, seconds: calibrationSeconds, probe: probe)
                 m.target = "calibration: \(label)"
-                engineRuns.append((m, work))
+                if heavy { contextRuns.append((m, work)) } else { engineRuns.append((m, work)) }
             }
         }
         guard let (engine, fronts) = ProfileFit.engineAndFrontEnds(engineRuns, layers: layers) else {
@@ -184,12 +185,15 @@ struct ProfileCommand: ParsableCommand {
         var result = DeviceProfile(machine: .current(), estimated: false,
                                    note: "measured by whittle profile (\(fast ? "back to back" : "paced") blocks at \(rate) Hz)",
                                    created: ISO8601DateFormatter().string(from: Date()), layers: layers, engine: engine,
-                                   calibration: points, measurements: engineRuns.map(\.0) + measured.map(\.0))
+                                   calibration: points, measurements: engineRuns.map(\.0) + contextRuns.map(\.0) + measured.map(\.0))
         let modelRuns = measured.compactMap { m, w in w.map { (m, $0) } }
-        if let scale = ProfileFit.contextScale(modelRuns, profile: result) { result.contextScale = scale }
+        if let (scale, perByte) = ProfileFit.context(contextRuns + modelRuns, profile: result) {
+            result.contextScale = scale
+            result.contextPerByte = perByte
+        }
         try result.write(path: path)
-        note(String(format: "wrote %@: engine %.0f ns/block + %.2f ns/sample + %.3f ns/tap; context scale %.2f",
-                    path, engine.perBlock, engine.perSample, engine.perTap, result.contextScale))
+        note(String(format: "wrote %@: engine %.0f ns/block + %.2f ns/sample + %.3f ns/tap; layers in the engine ×%.2f + %.3f ns/byte",
+                    path, engine.perBlock, engine.perSample, engine.perTap, result.contextScale, result.contextPerByte))
         for (m, w) in modelRuns {
             let p = try result.prediction(for: w, block: m.block, rate: m.rate).times
             note(String(format: "  fit check %@ block %d: p50 predicted %.1f µs, measured %.1f µs (%+.0f%%)",
@@ -204,7 +208,7 @@ struct ProfileCommand: ParsableCommand {
         let sizes = try blocks()
         let probe = noMeasure ? nil : probeLibrary
         if device.estimated && !noMeasure { note("note: \(profile!) is an estimate for another machine; errors against this machine mean little") }
-        print("model                                     block  predicted p50  p99.9 µs | measured p50  p99.9 µs | error p50  p99.9  allocs")
+        print("model                                     block  predicted p50  p99.9 µs" + (noMeasure ? "" : " | measured p50  p99.9 µs | error p50  p99.9  allocs"))
         for path in predictions {
             for b in sizes {
                 let t = try target(model: path, block: b)

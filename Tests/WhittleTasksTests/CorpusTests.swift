@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhittleDSP
 @testable import WhittleTasks
+import WhittleTrain
 
 @Suite struct CorpusTests {
     let settings = FeatureSettings(kind: .logMel(fftSize: 1024, bands: 64, minHz: 30, maxHz: 8000, compression: 1),
@@ -14,11 +15,11 @@ import WhittleDSP
         #expect(abs(clock.time(ofFrame: 0) - Double(160 - 512) / 16000) < 1e-12)
     }
 
-    @Test func pitchTargetsPeakAtTheirBin() {
-        let target = PitchBins.target(hz: 440)
-        let best = target.indices.max { target[$0] < target[$1] }!
-        #expect(abs(PitchBins.hz(ofCents: PitchBins.cents(ofBin: Double(best))) - 440) < 440 * (pow(2, 10.0 / 1200) - 1))
-        #expect(PitchBins.target(hz: 0).allSatisfy { $0 == 0 })
+    /// Training targets, the engine's decoder and CREPE share one pitch axis.
+    @Test func pitchBinsAreCREPEs() {
+        #expect(abs(PitchBins.centre(0) - 1997.3794084376191) < 1e-9)
+        let bin = Int(((PitchBins.cents(hertz: 440) - PitchBins.centre(0)) / 20).rounded())
+        #expect(abs(PitchBins.hertz(cents: PitchBins.centre(bin)) / 440 - 1) < pow(2, 10.0 / 1200) - 1)
     }
 
     @Test func resamplingKeepsLengthAndTiming() {

