@@ -1,3 +1,4 @@
+import WhittleTrain
 import Foundation
 import WhittleDSP
 import WhittleEval

@@ -1,3 +1,4 @@
+import WhittleTrain
 import Foundation
 
 /// CREPE's decoding, as the engine's neural detector does it: the weighted average of the bins
