@@ -26,7 +26,11 @@ public struct PitchTask: TrainingTask {
         inputName = input.name; outputName = output; inputShape = input.shape
     }
 
-    public func loss(output: String) -> LossKind { .pitchCrossEntropy(blurCents: 25) }
+    /// CREPE's per-bin BCE; with `positiveWeight` > 1 the blurred target bins weigh that much more
+    /// (the all-zeros plateau of 360 mostly-empty bins is left sooner).
+    public func loss(output: String) -> LossKind {
+        options.positiveWeight > 1 ? .bce(positiveWeight: options.positiveWeight, widen: 0) : .pitchCrossEntropy(blurCents: 25)
+    }
 
     public func trainingBatches(epoch: Int, seed: UInt64) throws -> [Batch] {
         var random = DetectorRandom(seed, UInt64(epoch) &* 7919 &+ 29)

@@ -16,7 +16,7 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(help: "Detector tasks: random crops per epoch.") var crops: Int = 256
     @Option(name: .customLong("crop-frames"), help: "Detector tasks: frames per crop.") var cropFrames: Int = 200
     @Option(name: .customLong("target-delay"), help: "Onset/drums: frames of audio after an event the model may see before answering.") var targetDelay: Int = 1
-    @Option(name: .customLong("positive-weight"), help: "Onset/drums: BCE weight of event frames.") var positiveWeight: Float = 2
+    @Option(name: .customLong("positive-weight"), help: "BCE weight of event frames (onset, drums) or of the blurred pitch bins (pitch; 1 = CREPE's loss).") var positiveWeight: Float = 2
     @Option(name: .customLong("mix-probability"), help: "Onset/drums: share of crops summed with a second crop (another stem, own gain).") var mixProbability: Double = 0
     @Option(name: .customLong("data-items"), help: "Detector tasks: only items FIRST..<END of each training directory (e.g. 0..<20).") var dataItems: String?
 
