@@ -2,6 +2,7 @@
 // detector tasks. Like WhittleTrim's TaskTrainer, plus the detector metadata and operating point
 // (threshold, time offset, voicing) calibrated for every ticket, so each round's file ships as is.
 
+import ArgumentParser
 import WhittleNN
 import WhittleTasks
 import WhittleTrain
@@ -41,7 +42,11 @@ extension DetectorTrainOptions {
         case .graph(let g): model = try WhittleTrain.initialize(g, seed: seed)
         case .model(let m): model = m
         }
-        guard let t = try task(name, graph: model.graph) else { return nil }
+        let t: TrainingTask
+        do {
+            guard let made = try task(name, graph: model.graph) else { return nil }
+            t = made
+        } catch let e as ValidationError { throw TrimError(e.message) } catch { throw TrimError("\(error)") }
         var o = TrainOptions()
         o.epochs = epochs; o.batchSize = batchSize; o.learningRate = learningRate
         if model.metadata["task"] == nil { model.metadata["task"] = name }
