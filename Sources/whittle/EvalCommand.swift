@@ -15,9 +15,10 @@ struct EvalCommand: ParsableCommand {
         weighs the same); "mean F" is the unweighted mean of the per-file F.
         """)
 
-    enum Task: String, ExpressibleByArgument, CaseIterable { case onset, drums }
+    enum Task: String, ExpressibleByArgument, CaseIterable { case onset, drums, pitch }
 
-    @Option(help: "onset or drums.") var task: Task = .onset
+    @Option(help: "onset, drums or pitch.") var task: Task = .onset
+    @Option(help: "Pitch: estimates with a confidence column are unvoiced below this.") var voicing: Double?
     @Option(help: "Reference file.") var ref: String?
     @Option(help: "Estimate file.") var est: String?
     @Option(help: "Directory of reference files.") var refDir: String?
@@ -27,16 +28,26 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Tolerance window in seconds.") var window: Double = OnsetEvaluation.defaultWindow
     @Flag(help: "Machine-readable JSON output.") var json = false
     @Flag(help: "Print only the total F, P and R (summed counts) as three numbers.") var brief = false
+    @Option(help: "Detector model file to run and score on --data (its task: onset, drums or pitch).") var model: String?
+    @Option(help: "With --model: directories rendered by `whittle data` (comma-separated).") var data: String?
+    @Option(help: "With --model: stems to score (default mix,melody,drums; drums: drums,mix; pitch: melody,mix).") var stems: String?
 
     func run() throws {
+        if let model {
+            guard let data else { throw usageError("--model needs --data DIR") }
+            return try ModelEval.run(model: model, data: data, stems: stems, json: json)
+        }
         guard window >= 0, window.isFinite else { throw usageError("--window must be >= 0") }
         let pairs = try filePairs()
+        if task == .pitch { return try PitchFileEval.run(pairs: pairs.map { ($0.name, $0.ref, $0.est) }, voicing: voicing, json: json) }
         var rows: [EvalRow] = []
         for pair in pairs {
             switch task {
             case .onset:
                 let score = OnsetEvaluation.score(reference: try readOnsets(pair.ref), estimated: try readOnsets(pair.est), window: window)
                 rows.append(EvalRow(name: pair.name, total: score, classes: nil))
+            case .pitch:
+                break
             case .drums:
                 let score = DrumEvaluation.score(reference: try readDrums(pair.ref), estimated: try readDrums(pair.est), window: window)
                 rows.append(EvalRow(name: pair.name, total: score.summed, classes: score))
@@ -60,7 +71,7 @@ struct EvalCommand: ParsableCommand {
         case let (ref?, est?, nil, nil):
             return [FilePair(name: URL(fileURLWithPath: ref).lastPathComponent, ref: ref, est: est)]
         case let (nil, nil, refDir?, estDir?):
-            let suffix = self.suffix ?? (task == .drums ? ".drums.txt" : ".onsets.txt")
+            let suffix = self.suffix ?? (task == .drums ? ".drums.txt" : task == .pitch ? ".melody.f0.csv" : ".onsets.txt")
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: refDir) else {
                 throw usageError("cannot read reference directory \(refDir)")
             }

@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import WhittleTasks
 import WhittleTrain
 
 struct TrainCommand: ParsableCommand {
@@ -32,6 +33,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Resume from the checkpoint in --checkpoints.") var resume = false
     @Option(help: "Data-parallel worker threads.") var threads: Int = 2
     @Option(name: .customLong("blas-threads"), help: "OpenBLAS threads per GEMM.") var blasThreads: Int = 1
+    @OptionGroup(title: "Detector tasks (onset, drums, pitch)") var detector: DetectorTrainOptions
 
     func run() throws {
         let model: ModelFile
@@ -56,7 +58,7 @@ struct TrainCommand: ParsableCommand {
         let trainingTask: TrainingTask
         do {
             try options.validate()
-            trainingTask = try TrainingTasks.named(task, graph: model.graph, seed: seed)
+            trainingTask = try detector.task(task, graph: model.graph) ?? TrainingTasks.named(task, graph: model.graph, seed: seed)
             _ = try TrainGraph(model)
         } catch { throw usage("\(error)") }
 
@@ -70,7 +72,7 @@ struct TrainCommand: ParsableCommand {
         }
         bar.finish()
         do {
-            try outcome.model.write(path: out)
+            try DetectorFinish.finish(outcome.model, task: trainingTask).write(path: out)
             if let rewind = outcome.rewind { try rewind.write(path: rewindPath(out)) }
         } catch { throw Failure.exit("\(error)", code: 1) }
         for h in outcome.history { print(String(format: "epoch %3d  loss %.4f  validation %.4f", h.epoch, h.loss, h.metric)) }

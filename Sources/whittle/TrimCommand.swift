@@ -46,6 +46,7 @@ struct TrimCommand: ParsableCommand {
     @Option(name: .customLong("timing-passes"), help: "Final interleaved timing passes over all tickets (median kept).") var timingPasses = 3
     @Option(help: "Title of the plot.") var title: String?
     @Flag(help: "Continue the run checkpointed in --out.") var resume = false
+    @OptionGroup(title: "Detector tasks (onset, drums, pitch)") var detector: DetectorTrainOptions
 
     func validate() throws {
         guard (graph == nil) != (model == nil) else { throw ValidationError("give exactly one of --graph and --model") }
@@ -73,11 +74,16 @@ struct TrimCommand: ParsableCommand {
 
     func trim() throws {
         // Everything that can be wrong with the input is checked before anything is written.
-        guard TrimTasks.names.contains(task) else {
+        let detectorSetup = try detector.trimSetup(task, start: try startFile(), epochs: epochs, batchSize: batchSize,
+                                                   learningRate: learningRate, seed: seed)
+        guard detectorSetup != nil || TrimTasks.names.contains(task) else {
             throw TrimError("unknown task '\(task)' (known: \(TrimTasks.names.joined(separator: ", ")))")
         }
-        let (start, trainer) = try TrimTasks.setup(task: task, start: try startFile(), epochs: epochs, batchSize: batchSize,
+        let (start, trainer): (ModelFile, any TicketTrainer)
+        if let detectorSetup { (start, trainer) = detectorSetup } else {
+            (start, trainer) = try TrimTasks.setup(task: task, start: try startFile(), epochs: epochs, batchSize: batchSize,
                                                    learningRate: learningRate, seed: seed)
+        }
         let budgetMicros = try budget.map { try BlockBudget.parse($0).microseconds(block: block, rate: rate) }
         let deviceProfile = try profile.map { try DeviceProfile.load(path: $0) }
         if budgetMicros != nil && deviceProfile == nil && measureSeconds == 0 {

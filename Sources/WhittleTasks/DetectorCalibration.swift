@@ -1,0 +1,110 @@
+import WhittleTrain
+import Foundation
+import WhittleDSP
+import WhittleEval
+import WhittleNN
+
+/// Operating points of a trained detector, measured on training stems: the peak-picking threshold
+/// with the best pooled F-measure (one for all drum classes: the engine has one), and the time
+/// offset that centres matched events on their references (median of reference − estimate).
+public enum DetectorCalibration {
+    public struct EventResult: Sendable {
+        public var decoding: EventDecoding
+        /// Per-class thresholds (drums), for `foldThresholds`.
+        public var classThresholds: [Float] = []
+        public var perClass: [OnsetScore]
+        public var meanF: Double { perClass.map(\.fMeasure).reduce(0, +) / Double(max(perClass.count, 1)) }
+    }
+
+    /// Per class, (probabilities, references) of each stem, by the runtime model.
+    public static func sequences(_ model: Model, kind: EventTask.Kind, examples: [LogMelExample]) -> [[(probabilities: [Float], reference: [Double])]] {
+        let classes = kind == .onset ? 1 : 3
+        var perClass = [[(probabilities: [Float], reference: [Double])]](repeating: [], count: classes)
+        for e in examples {
+            let y = ModelRunner.outputs(model, features: e.features)
+            let T = e.features.frames
+            for c in 0..<classes {
+                perClass[c].append(((0..<T).map { y[$0 * classes + c] }, kind == .onset ? e.onsetTimes : e.drumTimes[c]))
+            }
+        }
+        return perClass
+    }
+
+    public static func scores(_ perClass: [[(probabilities: [Float], reference: [Double])]], decoding: EventDecoding, clock: FrameClock) -> [OnsetScore] {
+        perClass.map { decoding.score($0, clock: clock) }
+    }
+
+    public static func calibrate(_ model: Model, kind: EventTask.Kind, examples: [LogMelExample], start: EventDecoding,
+                                 clock: FrameClock) -> EventResult {
+        let perClass = sequences(model, kind: kind, examples: examples)
+        // 1. Time offset: median of (reference − estimate) over matched pairs at the starting threshold.
+        var diffs: [Double] = []
+        for seqs in perClass {
+            for s in seqs {
+                let est = start.times(s.probabilities, clock: clock)
+                for t in est {
+                    if let r = s.reference.min(by: { abs($0 - t) < abs($1 - t) }), abs(r - t) <= 0.05 { diffs.append(r - t) }
+                }
+            }
+        }
+        var d = start
+        if !diffs.isEmpty {
+            diffs.sort()
+            d.timeOffset += Int((diffs[diffs.count / 2] * Double(clock.sampleRate)).rounded())
+        }
+        // 2. One threshold for every class: the best mean F on the grid.
+        var best = d, bestF = -1.0, bestScores: [OnsetScore] = []
+        for t in EventDecoding.thresholdGrid {
+            var c = d
+            c.threshold = t
+            let s = scores(perClass, decoding: c, clock: clock)
+            let f = s.map(\.fMeasure).reduce(0, +) / Double(max(s.count, 1))
+            if f > bestF + 1e-9 { bestF = f; best = c; bestScores = s }
+        }
+        var result = EventResult(decoding: best, perClass: bestScores)
+        // 3. Per class: its own best threshold (the engine has one, so these get folded into the model).
+        if perClass.count > 1 {
+            result.classThresholds = perClass.map { d.bestThreshold($0, clock: clock).threshold }
+            var c = d
+            result.perClass = zip(perClass, result.classThresholds).map { seqs, t in c.threshold = t; return c.score(seqs, clock: clock) }
+            result.decoding.threshold = 0.5
+        }
+        return result
+    }
+
+    /// Per-class thresholds folded into a sigmoid output layer's bias: sigmoid(z + b − logit θ) ≥ 0.5
+    /// exactly when sigmoid(z + b) ≥ θ, so the engine's single threshold 0.5 acts as θ per class
+    /// (peaks stay where they were: the map is monotonic per class).
+    public static func foldThresholds(_ model: inout ModelFile, thresholds: [Float]) throws {
+        guard let out = model.graph.outputs.first, var bias = model.tensors["\(out).bias"], bias.values.count == thresholds.count else {
+            throw CorpusError(description: "cannot fold thresholds: output layer has no bias of \(thresholds.count) values")
+        }
+        for (c, t) in thresholds.enumerated() {
+            let theta = Double(min(max(t, 0.01), 0.99))
+            bias.values[c] -= Float(log(theta / (1 - theta)))
+        }
+        model.tensors["\(out).bias"] = bias
+    }
+
+    /// Voicing threshold: the highest confidence threshold that keeps voicing recall ≥ `recall` on
+    /// the stems (fewest false alarms at that recall).
+    public static func voicingThreshold(_ model: Model, examples: [PitchExample], features: FeatureSettings, recall: Double = 0.93) -> Float {
+        var voiced: [Float] = [], unvoiced: [Float] = []
+        for e in examples {
+            let x = e.features(0..<e.frames, settings: features)
+            let y = x.withUnsafeBufferPointer { v in
+                ModelRunner.outputs(model, frames: e.frames, width: features.count) { t, dst in
+                    dst.update(from: v.baseAddress! + t * features.count, count: features.count)
+                }
+            }
+            for t in 0..<e.frames {
+                let c = PitchDecoding.decode(y[(t * PitchBins.count)..<((t + 1) * PitchBins.count)]).confidence
+                if e.f0[t] > 0 { voiced.append(c) } else { unvoiced.append(c) }
+            }
+        }
+        guard !voiced.isEmpty else { return 0.5 }
+        voiced.sort()
+        let index = min(voiced.count - 1, max(0, Int(Double(voiced.count) * (1 - recall))))
+        return max(0.05, min(0.95, voiced[index]))
+    }
+}

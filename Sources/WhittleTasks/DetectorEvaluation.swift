@@ -1,0 +1,83 @@
+import WhittleTrain
+import Foundation
+import WhittleDSP
+import WhittleEval
+import WhittleNN
+
+/// Scores a detector model file on rendered data the way the engine runs it: the front end and
+/// rate from its metadata, the runtime model frame by frame, the engine's peak picker and event
+/// dating (onset, drums) or CREPE decoding with the metadata's voicing threshold (pitch).
+public struct DetectorEvaluation {
+    public let file: ModelFile
+    public let task: String
+    public let features: FeatureSettings
+    public let decoding: EventDecoding
+    public let voicingThreshold: Float
+
+    public init(_ file: ModelFile) throws {
+        self.file = file
+        let m = file.metadata
+        guard let task = m["task"], DetectorTasks.names.contains(task) else {
+            throw CorpusError(description: "model metadata 'task' must be onset, drums or pitch")
+        }
+        guard let rate = m["sample_rate"].flatMap({ Double($0) }).map(Int.init), let hop = m["hop"].flatMap(Int.init),
+              let f = m["features"] else {
+            throw CorpusError(description: "model metadata needs sample_rate, hop and features")
+        }
+        self.task = task
+        features = try DetectorFrontEnd.parse(f, sampleRate: rate, hop: hop)
+        var d = EventDecoding()
+        if let p = m["peak_picking"], let o = try? JSONSerialization.jsonObject(with: Data(p.utf8)) as? [String: Any] {
+            if let t = o["threshold"] as? Double { d.threshold = Float(t) }
+            if let v = o["pre_max"] as? Int { d.preMax = max(1, v) }
+            if let v = o["combine"] as? Int { d.combine = max(0, v) }
+        }
+        d.timeOffset = m["time_offset"].flatMap(Int.init) ?? 0
+        decoding = d
+        voicingThreshold = m["voicing_threshold"].flatMap(Float.init) ?? 0.5
+    }
+
+    /// Pooled event scores per class (onset: one; drums: KD, SD, HH) over `stem` of every item.
+    public func events(directory: String, stem: String, items: Range<Int>? = nil) throws -> [OnsetScore] {
+        let model = try file.build()
+        let clock = FrameClock(features)
+        let classes = task == "onset" ? 1 : 3
+        var totals = [OnsetScore](repeating: .zero, count: classes)
+        for item in try DetectorCorpus.itemNames(directory: directory, items: items) {
+            let e = LogMelExample(try DetectorCorpus.example(directory: directory, item: item, stem: stem, features: features), width: features.count)
+            let y = ModelRunner.outputs(model, features: e.features)
+            for c in 0..<classes {
+                let p = (0..<e.features.frames).map { y[$0 * classes + c] }
+                let ref = task == "onset" ? e.onsetTimes : e.drumTimes[c]
+                totals[c] = totals[c] + OnsetEvaluation.score(reference: ref, estimated: decoding.times(p, clock: clock))
+            }
+        }
+        return totals
+    }
+
+    /// Pooled melody counts over `stem` of every item, against the melody's f0 table (10 ms):
+    /// estimates dated at their frame centres, moved to the table's times by nearest neighbour.
+    public func pitch(directory: String, stem: String, items: Range<Int>? = nil) throws -> MelodyCounts {
+        let model = try file.build()
+        let clock = FrameClock(features)
+        var total = MelodyCounts()
+        for item in try DetectorCorpus.itemNames(directory: directory, items: items) {
+            let e = try PitchExample.example(directory: directory, item: item, stem: stem, features: features)
+            let x = e.features(0..<e.frames, settings: features)
+            let y = x.withUnsafeBufferPointer { v in
+                ModelRunner.outputs(model, frames: e.frames, width: features.count) { t, dst in
+                    dst.update(from: v.baseAddress! + t * features.count, count: features.count)
+                }
+            }
+            var est: [Double] = [], times: [Double] = []
+            for t in 0..<e.frames {
+                let d = PitchDecoding.decode(y[(t * PitchBins.count)..<((t + 1) * PitchBins.count)])
+                est.append(d.confidence >= voicingThreshold ? d.hz : -d.hz)
+                times.append(clock.time(ofFrame: t))
+            }
+            let onGrid = MelodyEvaluation.resampleNearest(times: times, values: est, to: e.referenceTimes)
+            total = total + MelodyEvaluation.counts(reference: e.referenceF0.map { max(0, $0) }, estimate: onGrid)
+        }
+        return total
+    }
+}

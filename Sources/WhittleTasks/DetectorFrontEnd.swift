@@ -1,0 +1,53 @@
+import Foundation
+import WhittleDSP
+
+/// The front ends the shipped detectors use, and their `features` metadata (the JSON the engine's
+/// neural detector parses back into the same `FeatureSettings`).
+public enum DetectorFrontEnd {
+    /// Onsets and drums: 64 log-mel bands of a 1024-point STFT at 16 kHz, 10 ms hop.
+    /// Compression 1000 keeps quiet notes (−60 dB) in the logarithmic range.
+    public static func logMel(sampleRate: Int = 16000, hop: Int = 160, fftSize: Int = 1024, bands: Int = 64,
+                              minHz: Double = 30, maxHz: Double = 8000, compression: Float = 1000) -> FeatureSettings {
+        FeatureSettings(kind: .logMel(fftSize: fftSize, bands: bands, minHz: minHz, maxHz: maxHz, compression: compression),
+                        sampleRate: sampleRate, hop: hop)
+    }
+
+    /// Pitch: CREPE's 1024 raw samples at 16 kHz, hop 160 (10 ms) to 256 (16 ms).
+    public static func frames(size: Int = 1024, sampleRate: Int = 16000, hop: Int = 160) -> FeatureSettings {
+        FeatureSettings(kind: .frames(size: size), sampleRate: sampleRate, hop: hop)
+    }
+
+    /// The `features` metadata value.
+    public static func json(_ s: FeatureSettings) -> String {
+        switch s.kind {
+        case .logMel(let n, let bands, let lo, let hi, let c):
+            return "{\"type\":\"logmel\",\"n_fft\":\(n),\"bands\":\(bands),\"fmin\":\(lo),\"fmax\":\(hi),\"compression\":\(c)}"
+        case .frames(let size):
+            return "{\"type\":\"frames\",\"size\":\(size)}"
+        }
+    }
+
+    /// Reads a `features` metadata value back (for evaluating a model file offline).
+    public static func parse(_ json: String, sampleRate: Int, hop: Int) throws -> FeatureSettings {
+        guard let o = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            throw CorpusError(description: "features metadata is not a JSON object: \(json)")
+        }
+        func num(_ k: String, _ d: Double) -> Double { (o[k] as? Double) ?? (o[k] as? Int).map(Double.init) ?? d }
+        switch o["type"] as? String {
+        case "logmel":
+            return logMel(sampleRate: sampleRate, hop: hop, fftSize: Int(num("n_fft", 1024)), bands: Int(num("bands", 64)),
+                          minHz: num("fmin", 30), maxHz: num("fmax", Double(sampleRate) / 2), compression: Float(num("compression", 1)))
+        case "frames":
+            return frames(size: Int(num("size", 1024)), sampleRate: sampleRate, hop: hop)
+        default:
+            throw CorpusError(description: "features type must be logmel or frames: \(json)")
+        }
+    }
+}
+
+/// The log-mel value of the same audio at another level: v = log(1 + c·m) and the mel magnitude m
+/// is linear in the signal, so gain g gives log(1 + g·(e^v − 1)) exactly.
+@inlinable
+public func logMelAtGain(_ v: Float, _ gain: Float) -> Float {
+    Float(log1p(Double(gain) * expm1(Double(v))))
+}

@@ -1,0 +1,29 @@
+/// What the detector tasks share: how much data an epoch sees and how it is augmented.
+public struct DetectorTaskOptions: Sendable, Equatable {
+    /// Frames per training crop (200 = 2 s at 10 ms).
+    public var cropFrames = 200
+    /// Crops per epoch.
+    public var cropsPerEpoch = 256
+    /// Crops are played at a random gain in this range (dB): level robustness.
+    public var gainRangeDB: ClosedRange<Double> = -30...6
+    /// Share of crops that get a second crop (another stem, its own gain) added to them: denser,
+    /// differently balanced scenes, so quiet onsets among loud ones are seen often. The two are summed
+    /// as mel magnitudes (exact for sounds in separate bands), targets are their union.
+    public var mixProbability = 0.0
+    /// Validation stems are cut to this many frames each (validation runs every epoch).
+    public var validationFrames = 1500
+    /// Targets sit this many frames after the onset's frame: the model sees that much audio after
+    /// the onset before it answers (the event is dated back by the same amount).
+    public var targetDelay = 1
+    /// BCE: weight of positive frames and the ± frames raised to 0.5 around each (Schlüter & Böck).
+    public var positiveWeight: Float = 2
+    public var widen = 1
+    /// Peak picking of the engine (onset, drums).
+    public var preMax = 3
+    public var combine = 3
+    /// Items of each directory to use (nil: all).
+    public var items: Range<Int>? = nil
+    public var validationItems: Range<Int>? = nil
+
+    public init() {}
+}

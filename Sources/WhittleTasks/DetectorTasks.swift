@@ -1,0 +1,88 @@
+import Foundation
+import WhittleDSP
+import WhittleNN
+import WhittleTrain
+
+/// The detector tasks by name, for `whittle train` and `whittle trim`.
+public enum DetectorTasks {
+    public static let names = ["onset", "drums", "pitch"]
+
+    /// Stems each task trains on (melody stems give the drum detector its negatives).
+    public static func stems(_ task: String) -> [String] {
+        task == "pitch" ? ["melody", "mix"] : ["mix", "melody", "drums"]
+    }
+
+    public static func features(_ task: String, hop: Int? = nil, fftSize: Int? = nil) -> FeatureSettings {
+        task == "pitch" ? DetectorFrontEnd.frames(size: fftSize ?? 1024, hop: hop ?? 160)
+            : DetectorFrontEnd.logMel(hop: hop ?? 160, fftSize: fftSize ?? 1024)
+    }
+
+    /// `task` on the data rendered in `data` (training) and `valid` (validation) directories.
+    public static func named(_ task: String, graph: ModelGraph, data: [String], valid: [String],
+                             options: DetectorTaskOptions = DetectorTaskOptions(), hop: Int? = nil,
+                             fftSize: Int? = nil) throws -> TrainingTask {
+        let f = features(task, hop: hop, fftSize: fftSize)
+        switch task {
+        case "onset", "drums":
+            let kind: EventTask.Kind = task == "onset" ? .onset : .drums
+            let train = try LogMelExample.loadParallel(directories: data, stems: stems(task), features: f, items: options.items)
+            let val = try LogMelExample.loadParallel(directories: valid, stems: stems(task), features: f, items: options.validationItems)
+            return try EventTask(kind: kind, graph: graph, features: f, training: train, validation: val, options: options)
+        case "pitch":
+            let train = try PitchExample.load(directories: data, stems: stems(task), features: f, items: options.items)
+            let val = try PitchExample.load(directories: valid, stems: stems(task), features: f, items: options.validationItems)
+            var o = options
+            o.validationFrames = min(o.validationFrames, 600)   // 1024 samples per frame: keep validation quick
+            return try PitchTask(graph: graph, features: f, training: train, validation: val, options: o)
+        default:
+            throw CorpusError(description: "unknown detector task '\(task)' (known: \(names.joined(separator: ", ")))")
+        }
+    }
+
+    /// Metadata the engine's neural detector reads (task, rate, hop, features, labels, decoding).
+    public static func metadata(task: String, features f: FeatureSettings, decoding: EventDecoding? = nil,
+                                voicingThreshold: Float? = nil) -> [String: String] {
+        var m: [String: String] = ["task": task, "sample_rate": "\(f.sampleRate)", "hop": "\(f.hop)",
+                                   "features": DetectorFrontEnd.json(f)]
+        switch task {
+        case "onset": m["labels"] = "[\"onset\"]"
+        case "drums": m["labels"] = "[\"KD\",\"SD\",\"HH\"]"
+        default: break
+        }
+        if let d = decoding {
+            m["peak_picking"] = "{\"threshold\":\(d.threshold),\"pre_max\":\(d.preMax),\"combine\":\(d.combine)}"
+            m["time_offset"] = "\(d.timeOffset)"
+        }
+        if let v = voicingThreshold { m["voicing_threshold"] = "\(v)" }
+        return m
+    }
+}
+
+extension LogMelExample {
+    /// `load`, one stem per worker (feature extraction dominates start-up).
+    public static func loadParallel(directories: [String], stems: [String], features: FeatureSettings,
+                                    items: Range<Int>? = nil, workers: Int = 2) throws -> [LogMelExample] {
+        var jobs: [(String, String, String)] = []
+        for dir in directories {
+            for item in try DetectorCorpus.itemNames(directory: dir, items: items) { for s in stems { jobs.append((dir, item, s)) } }
+        }
+        let work = jobs
+        let results = LockedResults<LogMelExample>(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for j in stride(from: w, to: work.count, by: workers) {
+                let (dir, item, stem) = work[j]
+                results.set(j, Result { LogMelExample(try DetectorCorpus.example(directory: dir, item: item, stem: stem, features: features), width: features.count) })
+            }
+        }
+        return try results.values()
+    }
+}
+
+/// Results filled in by parallel workers.
+final class LockedResults<T>: @unchecked Sendable {
+    private var slots: [Result<T, Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<T, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+    func values() throws -> [T] { try slots.map { try $0!.get() } }
+}

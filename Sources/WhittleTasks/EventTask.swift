@@ -1,0 +1,116 @@
+import Foundation
+import WhittleDSP
+import WhittleEval
+import WhittleNN
+import WhittleTrain
+
+/// Onset (one output) and drum (KD, SD, HH) detection on log-mel frames: random 2 s crops at
+/// random gains, BCE with target widening, metric = event F-measure (±50 ms) after the engine's
+/// peak picking, at the best threshold of a grid (mean over classes for drums).
+public struct EventTask: TrainingTask {
+    public enum Kind: String, Sendable { case onset, drums }
+    public let kind: Kind
+    public let features: FeatureSettings
+    public let options: DetectorTaskOptions
+    public let training: [LogMelExample]
+    public let validation: [LogMelExample]
+    let inputName: String, outputName: String, inputShape: [Int]
+
+    public var name: String { kind.rawValue }
+    public var classes: Int { kind == .onset ? 1 : 3 }
+    public var clock: FrameClock { FrameClock(features) }
+
+    public init(kind: Kind, graph: ModelGraph, features: FeatureSettings, training: [LogMelExample],
+                validation: [LogMelExample], options: DetectorTaskOptions = DetectorTaskOptions()) throws {
+        guard let input = graph.inputs.first, input.shape.reduce(1, *) == features.count else {
+            throw CorpusError(description: "\(kind.rawValue) task: the graph's first input must take \(features.count) feature values per frame")
+        }
+        guard let output = graph.outputs.first else { throw CorpusError(description: "\(kind.rawValue) task: the graph has no output") }
+        guard !training.isEmpty, !validation.isEmpty else { throw CorpusError(description: "\(kind.rawValue) task: no training or validation stems") }
+        self.kind = kind; self.features = features; self.options = options
+        self.training = training; self.validation = validation
+        inputName = input.name; outputName = output; inputShape = input.shape
+    }
+
+    public func loss(output: String) -> LossKind {
+        .bce(positiveWeight: options.positiveWeight, widen: options.widen, widenValue: 0.5)
+    }
+
+    /// Targets of frame t, shifted by the target delay.
+    func target(_ e: LogMelExample, frame t: Int, into out: inout [Float]) {
+        let s = t - options.targetDelay
+        for c in 0..<classes { out.append(s >= 0 ? (kind == .onset ? e.onsets[s] : e.drums[s * 3 + c]) : 0) }
+    }
+
+    public func trainingBatches(epoch: Int, seed: UInt64) throws -> [Batch] {
+        var random = DetectorRandom(seed, UInt64(epoch) &* 7919 &+ 17)
+        let T = options.cropFrames, W = features.count
+        let crops = CropSampler(lengths: training.map(\.features.frames), crop: T).sample(options.cropsPerEpoch, random: &random)
+        var x: [Float] = [], y: [Float] = []
+        x.reserveCapacity(crops.count * T * W); y.reserveCapacity(crops.count * T * classes)
+        let partners = CropSampler(lengths: training.map(\.features.frames), crop: T).sample(options.cropsPerEpoch, random: &random)
+        func randomGain() -> Float {
+            Float(pow(10, random.uniform(options.gainRangeDB.lowerBound, options.gainRangeDB.upperBound) / 20))
+        }
+        for (i, (s, start)) in crops.enumerated() {
+            let e = training[s]
+            let gain = randomGain()
+            let mixed = random.uniform(0, 1) < options.mixProbability && i < partners.count
+            if mixed {
+                let (s2, start2) = partners[i]
+                let e2 = training[s2], gain2 = randomGain()
+                let a = e.features.rows(start..<(start + T)), b = e2.features.rows(start2..<(start2 + T))
+                for (va, vb) in zip(a, b) {
+                    x.append(Float(log1p(Double(gain) * expm1(Double(va)) + Double(gain2) * expm1(Double(vb)))))
+                }
+                var ya: [Float] = [], yb: [Float] = []
+                for t in start..<(start + T) { target(e, frame: t, into: &ya) }
+                for t in start2..<(start2 + T) { target(e2, frame: t, into: &yb) }
+                for (p, q) in zip(ya, yb) { y.append(max(p, q)) }
+            } else {
+                for v in e.features.rows(start..<(start + T)) { x.append(logMelAtGain(v, gain)) }
+                for t in start..<(start + T) { target(e, frame: t, into: &y) }
+            }
+        }
+        return [Batch(inputs: [inputName: TensorData(shape: [crops.count, T] + inputShape, values: x)],
+                      targets: [outputName: TensorData(shape: [crops.count, T, classes], values: y)])]
+    }
+
+    public func validationBatches() throws -> [Batch] {
+        validation.map { e in
+            let T = min(e.features.frames, options.validationFrames)
+            var y: [Float] = []
+            for t in 0..<T { target(e, frame: t, into: &y) }
+            return Batch(inputs: [inputName: TensorData(shape: [1, T] + inputShape, values: Array(e.features.rows(0..<T)))],
+                         targets: [outputName: TensorData(shape: [1, T, classes], values: y)])
+        }
+    }
+
+    /// The decoding the engine will use, before calibration.
+    public var decoding: EventDecoding {
+        EventDecoding(threshold: 0.5, preMax: options.preMax, combine: options.combine,
+                      timeOffset: -options.targetDelay * features.hop)
+    }
+
+    /// Per class: (probabilities, reference times) of each validation stem, references cut to the clip.
+    public func sequences(outputs: [[String: TensorData]], examples: [LogMelExample], clipped: Bool) -> [[(probabilities: [Float], reference: [Double])]] {
+        var perClass = [[(probabilities: [Float], reference: [Double])]](repeating: [], count: classes)
+        for (out, e) in zip(outputs, examples) {
+            guard let y = out[outputName] else { continue }
+            let T = y.shape.count > 1 ? y.shape[1] : y.values.count / classes
+            let end = clipped ? clock.time(ofFrame: T - 1 - options.targetDelay - 1) : .infinity
+            for c in 0..<classes {
+                let p = (0..<T).map { y.values[$0 * classes + c] }
+                let ref = (kind == .onset ? e.onsetTimes : e.drumTimes[c]).filter { $0 < end }
+                perClass[c].append((p, ref))
+            }
+        }
+        return perClass
+    }
+
+    public func metric(outputs: [[String: TensorData]], batches: [Batch]) -> Double {
+        let perClass = sequences(outputs: outputs, examples: validation, clipped: true)
+        let fs = perClass.map { decoding.bestThreshold($0, clock: clock).score.fMeasure }
+        return fs.reduce(0, +) / Double(max(fs.count, 1))
+    }
+}

@@ -1,0 +1,32 @@
+import WhittleDSP
+
+/// A rendered stem as the onset and drum tasks use it: flat features, targets and references.
+public struct LogMelExample: Sendable {
+    public var name: String
+    public var features: FeatureMatrix
+    /// [frames] onset targets and [frames · 3] drum targets (KD, SD, HH interleaved).
+    public var onsets: [Float]
+    public var drums: [Float]
+    public var onsetTimes: [Double]
+    public var drumTimes: [[Double]]
+
+    public init(_ e: DetectorExample, width: Int) {
+        name = e.name
+        features = FeatureMatrix(rows: e.features, width: width)
+        onsets = e.onsets
+        drums = e.drums.flatMap { $0 }
+        onsetTimes = e.onsetTimes
+        drumTimes = e.drumTimes
+    }
+
+    /// Loads `stems` of every item in each directory.
+    public static func load(directories: [String], stems: [String], features: FeatureSettings,
+                            items: Range<Int>? = nil) throws -> [LogMelExample] {
+        var all: [LogMelExample] = []
+        for dir in directories {
+            all += try DetectorCorpus.load(directory: dir, stems: stems, features: features, items: items)
+                .map { LogMelExample($0, width: features.count) }
+        }
+        return all
+    }
+}

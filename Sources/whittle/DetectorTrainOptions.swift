@@ -1,0 +1,72 @@
+// Options and steps `whittle train` and `whittle trim` add for the detector tasks (onset, drums,
+// pitch): where the rendered data is, how it is cropped, and the metadata and calibration a
+// trained detector needs before the engine can run it.
+
+import ArgumentParser
+import Foundation
+import WhittleNN
+import WhittleTasks
+import WhittleTrain
+
+struct DetectorTrainOptions: ParsableArguments {
+    @Option(help: "Detector tasks: training data, directories written by `whittle data` (comma-separated).") var data: String?
+    @Option(help: "Detector tasks: validation data directories (comma-separated).") var valid: String?
+    @Option(help: "Detector tasks: hop in samples at 16 kHz (160 = 10 ms; pitch 160...256).") var hop: Int?
+    @Option(name: .customLong("frame-size"), help: "Detector tasks: STFT size (onset, drums; default 1024) or raw frame size (pitch; 1024).") var frameSize: Int?
+    @Option(help: "Detector tasks: random crops per epoch.") var crops: Int = 256
+    @Option(name: .customLong("crop-frames"), help: "Detector tasks: frames per crop.") var cropFrames: Int = 200
+    @Option(name: .customLong("target-delay"), help: "Onset/drums: frames of audio after an event the model may see before answering.") var targetDelay: Int = 1
+    @Option(name: .customLong("positive-weight"), help: "BCE weight of event frames (onset, drums) or of the blurred pitch bins (pitch; 1 = CREPE's loss).") var positiveWeight: Float = 2
+    @Option(name: .customLong("mix-probability"), help: "Onset/drums: share of crops summed with a second crop (another stem, own gain).") var mixProbability: Double = 0
+    @Option(name: .customLong("data-items"), help: "Detector tasks: only items FIRST..<END of each training directory (e.g. 0..<20).") var dataItems: String?
+
+    static func list(_ s: String?) -> [String] { (s ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty } }
+
+    var taskOptions: DetectorTaskOptions {
+        var o = DetectorTaskOptions()
+        o.cropsPerEpoch = crops; o.cropFrames = cropFrames; o.targetDelay = targetDelay; o.positiveWeight = positiveWeight
+        o.mixProbability = mixProbability
+        if let r = dataItems {
+            let p = r.components(separatedBy: "..<").compactMap { Int($0) }
+            if p.count == 2, p[0] < p[1] { o.items = p[0]..<p[1] }
+        }
+        return o
+    }
+
+    /// The detector task `name`, or nil for other tasks.
+    func task(_ name: String, graph: ModelGraph) throws -> TrainingTask? {
+        guard DetectorTasks.names.contains(name) else { return nil }
+        let train = Self.list(data), val = Self.list(valid)
+        guard !train.isEmpty, !val.isEmpty else {
+            throw ValidationError("task \(name) needs --data DIR[,DIR] and --valid DIR (rendered by `whittle data`)")
+        }
+        if let hop, !(80...512).contains(hop) { throw ValidationError("--hop must be in 80...512 samples") }
+        return try DetectorTasks.named(name, graph: graph, data: train, valid: val, options: taskOptions, hop: hop, fftSize: frameSize)
+    }
+}
+
+enum DetectorFinish {
+    /// Writes the detector metadata, with the operating point calibrated on training stems.
+    static func finish(_ model: ModelFile, task: TrainingTask) throws -> ModelFile {
+        var m = model
+        if let t = task as? EventTask {
+            let runtime = try m.build()
+            let stems = Array(t.training.prefix(24))
+            let result = DetectorCalibration.calibrate(runtime, kind: t.kind, examples: stems, start: t.decoding, clock: t.clock)
+            if !result.classThresholds.isEmpty {
+                try DetectorCalibration.foldThresholds(&m, thresholds: result.classThresholds)
+                m.metadata["class_thresholds"] = "[" + result.classThresholds.map { String(format: "%.2f", $0) }.joined(separator: ",") + "]"
+            }
+            for (k, v) in DetectorTasks.metadata(task: t.name, features: t.features, decoding: result.decoding) { m.metadata[k] = v }
+            m.metadata["calibration"] = "{\"stems\":\(stems.count),\"f_measure\":\(String(format: "%.4f", result.meanF))}"
+            print(String(format: "calibrated on %d training stems: threshold %.2f, time offset %d samples, F %.4f",
+                         stems.count, result.decoding.threshold, result.decoding.timeOffset, result.meanF))
+        } else if let t = task as? PitchTask {
+            let runtime = try m.build()
+            let v = DetectorCalibration.voicingThreshold(runtime, examples: Array(t.training.prefix(8)), features: t.features)
+            for (k, val) in DetectorTasks.metadata(task: "pitch", features: t.features, voicingThreshold: v) { m.metadata[k] = val }
+            print(String(format: "calibrated voicing threshold %.3f", v))
+        }
+        return m
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import WhittleDSP
+import WhittleEval
+import WhittleNN
+import WhittleTrain
+@testable import WhittleTasks
+
+@Suite struct DetectorTaskTests {
+    let mel = DetectorFrontEnd.logMel()
+
+    func noise(_ n: Int, seed: UInt64) -> [Float] {
+        var r = DetectorRandom(seed, 1)
+        return (0..<n).map { _ in Float(r.uniform(-0.5, 0.5)) }
+    }
+
+    /// The gain shortcut equals features of the scaled audio (the mel magnitude is linear in level).
+    @Test func gainShortcutMatchesScaledAudio() {
+        let x = noise(16000, seed: 1)
+        let e = FeatureExtractor(mel)
+        defer { e.deallocate() }
+        let base = e.featureMatrix(of: x), quiet = e.featureMatrix(of: x.map { $0 * 0.05 })
+        var worst: Float = 0
+        for (a, b) in zip(base.joined(), quiet.joined()) { worst = max(worst, abs(logMelAtGain(a, 0.05) - b)) }
+        #expect(worst < 1e-3, "largest difference \(worst)")
+    }
+
+    /// Pitch crops are exactly the frames the streaming front end computes over the whole signal.
+    @Test func pitchCropsEqualStreamingFrames() {
+        let f = DetectorFrontEnd.frames(hop: 200)
+        let audio = noise(16000, seed: 2)
+        let e = PitchExample(name: "x", audio: audio, f0: [Double](repeating: 0, count: audio.count / 200), referenceTimes: [], referenceF0: [])
+        let x = FeatureExtractor(f)
+        defer { x.deallocate() }
+        let full = x.featureMatrix(of: audio)
+        for start in [0, 3, 40] {
+            let crop = e.features(start..<(start + 5), settings: f)
+            #expect(crop == Array(full[start..<(start + 5)].joined()), "crop at \(start)")
+        }
+    }
+
+    /// The decoder dates events as the engine does: frame centre plus the offset, and one frame of look-ahead.
+    @Test func eventDecodingDatesPeaks() {
+        var p = [Float](repeating: 0.05, count: 100)
+        p[20] = 0.9; p[21] = 0.6; p[50] = 0.4; p[80] = 0.7
+        let clock = FrameClock(mel)
+        let d = EventDecoding(threshold: 0.5, preMax: 3, combine: 3, timeOffset: -160)
+        #expect(d.peakFrames(p) == [20, 80])
+        let t = d.times(p, clock: clock)
+        #expect(abs(t[0] - (clock.time(ofFrame: 20) - 0.01)) < 1e-12)
+        let best = d.bestThreshold([(p, [t[0], clock.time(ofFrame: 50) - 0.01, t[1]])], clock: clock)
+        #expect(best.threshold <= 0.4 && best.score.fMeasure == 1)
+    }
+
+    /// Crops: shapes, targets shifted by the delay, gains applied, reproducible from the seed.
+    @Test func eventTaskCrops() throws {
+        let frames = 300
+        var rows = [[Float]](repeating: [Float](repeating: 1, count: 64), count: frames)
+        for t in 0..<frames { rows[t][0] = Float(t) }
+        var onsets = [Float](repeating: 0, count: frames)
+        for t in stride(from: 10, to: frames, by: 37) { onsets[t] = 1 }
+        let ex = LogMelExample(DetectorExample(name: "a", features: rows, onsets: onsets, drums: rows.map { _ in [0, 0, 0] }, f0: [],
+                                               onsetTimes: [], drumTimes: [[], [], []]), width: 64)
+        let graph = try ModelGraph.parse(json: String(contentsOfFile: Self.graphPath("onset-dense.json"), encoding: .utf8))
+        var o = DetectorTaskOptions()
+        o.cropFrames = 50; o.cropsPerEpoch = 8; o.targetDelay = 2
+        let task = try EventTask(kind: .onset, graph: graph, features: mel, training: [ex], validation: [ex], options: o)
+        let b = try task.trainingBatches(epoch: 1, seed: 3)
+        #expect(b.count == 1)
+        let x = b[0].inputs["mel"]!, y = b[0].targets["onset"]!
+        #expect(x.shape == [8, 50, 64, 1] && y.shape == [8, 50, 1])
+        #expect(b == (try task.trainingBatches(epoch: 1, seed: 3)))
+        #expect(b != (try task.trainingBatches(epoch: 2, seed: 3)))
+        for s in 0..<8 {
+            // Recover the crop start from band 1 (value 1 at gain g) and band 0 (the frame index at gain g).
+            let g = expm1(Double(x.values[s * 50 * 64 + 1])) / expm1(1)
+            let start = Int(log1p(expm1(Double(x.values[s * 50 * 64])) / g).rounded())
+            #expect(g > 0.03 && g < 2.1, "gain \(g)")
+            for t in 0..<50 {
+                let src = start + t - 2
+                #expect(y.values[s * 50 + t] == (src >= 0 ? onsets[src] : 0), "crop \(s) frame \(t)")
+            }
+        }
+    }
+
+    /// Folding per-class thresholds into the output bias: p' ≥ 0.5 exactly where p ≥ θ.
+    @Test func foldedThresholdsActAtOneHalf() throws {
+        let graph = try ModelGraph.parse(json: #"{"inputs":[{"name":"x","shape":[4]}],"outputs":["y"],"nodes":[{"name":"y","op":"dense","inputs":["x"],"units":3,"activation":"sigmoid"}]}"#)
+        let model = try WhittleTrain.initialize(graph, seed: 1)
+        var folded = model
+        let thresholds: [Float] = [0.2, 0.5, 0.8]
+        try DetectorCalibration.foldThresholds(&folded, thresholds: thresholds)
+        let a = try model.build(), b = try folded.build()
+        var r = DetectorRandom(9, 9)
+        var checked = 0
+        for _ in 0..<400 {
+            for k in 0..<4 { let v = Float(r.uniform(-3, 3)); a.inputs[0].buffer[k] = v; b.inputs[0].buffer[k] = v }
+            a.process(); b.process()
+            for c in 0..<3 {
+                let p = a.outputs[0].buffer[c], q = b.outputs[0].buffer[c]
+                if abs(p - thresholds[c]) > 1e-3 { #expect((p >= thresholds[c]) == (q >= 0.5)); checked += 1 }
+            }
+        }
+        #expect(checked > 1000)
+    }
+
+    static func graphPath(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Models/graphs/\(name)").path
+    }
+}
