@@ -6,12 +6,16 @@ import WhittleDSP
 struct HopAdapter {
     let resampler: Resampler?
     let hop: Int
+    let hostRate: Int
+    let processorRate: Int
     let converted: UnsafeMutablePointer<Float>   // this block's input at the processor's rate
     let hopBuffer: UnsafeMutablePointer<Float>
     let fill: UnsafeMutablePointer<Int>          // [0] samples in hopBuffer, [1] hops completed
 
     init(hostRate: Int, processorRate: Int, hop: Int, maxBlock: Int) {
         self.hop = hop
+        self.hostRate = hostRate
+        self.processorRate = processorRate
         resampler = hostRate == processorRate ? nil : Resampler(inRate: hostRate, outRate: processorRate)
         converted = RawBuffer.floats(resampler?.maxOutput(forInput: maxBlock) ?? maxBlock)
         hopBuffer = RawBuffer.floats(hop)
@@ -31,6 +35,17 @@ struct HopAdapter {
 
     /// Host frames between an input instant and the moment the resampler has emitted it.
     var resamplerLatency: Int { resampler?.latencyInInputSamples ?? 0 }
+
+    /// Host frames covering `samples` of processor-side delay plus the resampler's, rounded up.
+    func hostDelay(ofProcessorSamples samples: Int) -> Int {
+        (max(0, samples) * hostRate + processorRate - 1) / processorRate + resamplerLatency + 1
+    }
+
+    /// A processor-rate sample position as a host frame (nearest), never negative.
+    @_noLocks @_noAllocation
+    func hostFrame(ofProcessorSample position: Int) -> Int64 {
+        max(0, (Int64(position) * Int64(hostRate) + Int64(processorRate / 2)) / Int64(processorRate))
+    }
 
     /// Converts one host block; returns how many processor-rate samples are ready in `converted`.
     @_noLocks @_noAllocation

@@ -38,14 +38,10 @@ enum ProcessorNode {
 struct FluxNode {
     let adapter: HopAdapter
     let detector: SpectralFluxOnset
-    let hostRate: Int
-    let processorRate: Int
 
     init(hostRate: Int, maxBlock: Int) {
         detector = SpectralFluxOnset()
-        processorRate = detector.settings.sampleRate
-        self.hostRate = hostRate
-        adapter = HopAdapter(hostRate: hostRate, processorRate: processorRate,
+        adapter = HopAdapter(hostRate: hostRate, processorRate: detector.settings.sampleRate,
                              hop: detector.settings.hop, maxBlock: maxBlock)
     }
 
@@ -53,10 +49,7 @@ struct FluxNode {
     func reset() { adapter.reset(); detector.reset() }
 
     /// Host frames from an onset to the block in which it is reported, at most.
-    var maxReportDelay: Int {
-        let delay = detector.maxReportDelay * hostRate
-        return (delay + processorRate - 1) / processorRate + adapter.resamplerLatency + 1
-    }
+    var maxReportDelay: Int { adapter.hostDelay(ofProcessorSamples: detector.maxReportDelay) }
 
     @_noLocks @_noAllocation
     func run(_ input: UnsafePointer<Float>, frames: Int, chainStart: Int64, sink: EventSink, publish: Bool, bypass: Bool) {
@@ -67,9 +60,8 @@ struct FluxNode {
             var strength: Float = 0
             let position = detector.process(hop: adapter.hopBuffer, strength: &strength)
             if position < 0 || !strength.isFinite { continue }
-            // Processor sample → host frame, rounded to nearest.
-            let host = (Int64(position) * Int64(hostRate) + Int64(processorRate / 2)) / Int64(processorRate)
-            sink.emit(Event(kind: .onset, frame: chainStart + max(0, host), strength: strength), publish: publish)
+            sink.emit(Event(kind: .onset, frame: chainStart + adapter.hostFrame(ofProcessorSample: position),
+                            strength: strength), publish: publish)
         }
     }
 }
@@ -78,24 +70,17 @@ struct FluxNode {
 struct ModelNode {
     let adapter: HopAdapter
     let detector: NeuralDetector
-    let hostRate: Int
-    let processorRate: Int
 
     init(detector: NeuralDetector, hostRate: Int, maxBlock: Int) {
         self.detector = detector
-        processorRate = detector.settings.features.sampleRate
-        self.hostRate = hostRate
-        adapter = HopAdapter(hostRate: hostRate, processorRate: processorRate,
+        adapter = HopAdapter(hostRate: hostRate, processorRate: detector.settings.features.sampleRate,
                              hop: detector.settings.features.hop, maxBlock: maxBlock)
     }
 
     func deallocate() { adapter.deallocate(); detector.deallocate() }
     func reset() { adapter.reset(); detector.reset() }
 
-    var maxReportDelay: Int {
-        let delay = max(0, detector.maxReportDelay) * hostRate
-        return (delay + processorRate - 1) / processorRate + adapter.resamplerLatency + 1
-    }
+    var maxReportDelay: Int { adapter.hostDelay(ofProcessorSamples: detector.maxReportDelay) }
 
     @_noLocks @_noAllocation
     func run(_ input: UnsafePointer<Float>, frames: Int, chainStart: Int64, sink: EventSink, publish: Bool, bypass: Bool) {
@@ -107,8 +92,7 @@ struct ModelNode {
             for i in 0..<found {
                 let d = detector.detections[i]
                 if !d.strength.isFinite || !d.value.isFinite { continue }
-                let host = (Int64(d.position) * Int64(hostRate) + Int64(processorRate / 2)) / Int64(processorRate)
-                sink.emit(Event(kind: d.kind, label: d.label, frame: chainStart + max(0, host),
+                sink.emit(Event(kind: d.kind, label: d.label, frame: chainStart + adapter.hostFrame(ofProcessorSample: d.position),
                                 strength: d.strength, value: d.value), publish: publish)
             }
         }

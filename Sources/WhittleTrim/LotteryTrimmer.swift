@@ -22,6 +22,8 @@ public struct LotteryTrimmer: Sendable {
     public var trainer: any TicketTrainer
     public var timer: any TicketTimer
     public var checkpoint: TrimCheckpoint
+    /// Interleaved timing passes over all tickets at the end (0: keep the per-step figures).
+    public var timingPasses = 0
 
     public init(config: TrimConfig, trainer: any TicketTrainer, timer: any TicketTimer, directory: String) {
         self.config = config
@@ -58,7 +60,32 @@ public struct LotteryTrimmer: Sendable {
             report(1)
             try afterStep(step)
         }
+        if !state.timed && timingPasses > 0 {
+            try remeasure(&state, progress: progress)
+            state.timed = true
+            try checkpoint.save(state)
+        }
         return state
+    }
+
+    /// Final timing: every ticket again in `timingPasses` interleaved passes, keeping the median,
+    /// so load from other processes during the run (training, builds) affects all tickets alike.
+    func remeasure(_ state: inout TrimState, progress: @escaping @Sendable (TrimProgress) -> Void) throws {
+        var p50: [[Double]] = Array(repeating: [], count: state.rows.count), p999 = p50
+        let models = try state.rows.map { try ModelFile.read(path: path($0.file)) }
+        let total = timingPasses * models.count
+        for pass in 0..<timingPasses {
+            for (i, model) in models.enumerated() {
+                progress(TrimProgress(step: pass * models.count + i, steps: total, label: "timing pass \(pass + 1)/\(timingPasses)", fraction: 0))
+                let t = try timer.times(model)
+                if let m = t.measured { p50[i].append(m.p50); p999[i].append(m.p999) }
+            }
+        }
+        func median(_ v: [Double]) -> Double? { v.isEmpty ? nil : v.sorted()[v.count / 2] }
+        for i in state.rows.indices {
+            if let m = median(p50[i]) { state.rows[i].measuredP50 = m }
+            if let m = median(p999[i]) { state.rows[i].measuredP999 = m }
+        }
     }
 
     func perform(_ step: TrimStep, state: inout TrimState, start: ModelFile, progress: @escaping @Sendable (Double) -> Void) throws {

@@ -16,6 +16,8 @@ public struct TrimState: Codable, Sendable, Equatable {
     public var kept: [String: [Int]] = [:]
     /// Set when a structured round found nothing left to remove (every layer at its minimum).
     public var structuredExhaustedAt: Int?
+    /// Whether the final interleaved timing passes have run.
+    public var timed = false
     public init(config: TrimConfig) { self.config = config }
 }
 

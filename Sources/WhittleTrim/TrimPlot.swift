@@ -16,11 +16,15 @@ public enum TrimPlot {
         let dense = rows.first { $0.method == .structured && $0.round == 0 } ?? rows.first
         let metrics = rows.map(\.metric)
         var (yLo, yHi) = (metrics.min() ?? 0, metrics.max() ?? 1)
+        // A collapsed ticket (e.g. F = 0) would flatten every other curve: the axis stops at a quarter
+        // of the dense metric below it, and lower points sit on the bottom edge as open triangles.
+        if let d = dense?.metric, d > 0, yLo < 0.75 * d { yLo = min(0.75 * d, metrics.filter { $0 >= 0.75 * d }.min() ?? d) }
         if yHi - yLo < 1e-3 { yLo -= 0.01; yHi += 0.01 }
         let pad = 0.06 * (yHi - yLo)
         (yLo, yHi) = (yLo - pad, yHi + pad)
-        let yTicks = niceTicks(yLo, yHi)
-        (yLo, yHi) = (min(yLo, yTicks.first!), max(yHi, yTicks.last!))
+        // Metrics in [0, 1] (F-measures, accuracies) never get an axis beyond it.
+        if metrics.allSatisfy({ (0...1).contains($0) }) { (yLo, yHi) = (max(yLo, 0), min(yHi, 1)) }
+        let yTicks = niceTicks(yLo, yHi).filter { $0 >= yLo - 1e-9 && $0 <= yHi + 1e-9 }
         let usesPrediction = rows.contains { $0.predictedP999 != nil }
         func time(_ r: TrimRow) -> Double? { usesPrediction ? r.predictedP999 : r.measuredP50 }
 
@@ -68,6 +72,9 @@ public enum TrimPlot {
             out += "<line x1=\"\(lx)\" y1=\"\(ly)\" x2=\"\(lx + 24)\" y2=\"\(ly)\" stroke=\"#555\" stroke-dasharray=\"5,4\"/>"
             out += "<text x=\"\(lx + 30)\" y=\"\(ly + 4)\">dense model</text>\n"
         }
+        if metrics.contains(where: { $0 < yLo }) {
+            out += "<text x=\"\(2 * panelWidth - 12)\" y=\"\(height + 24)\" text-anchor=\"end\" font-size=\"11\" fill=\"#555\">▽ below the axis (failed training)</text>\n"
+        }
         return out + "</svg>\n"
     }
 
@@ -102,16 +109,24 @@ public enum TrimPlot {
 
         func series(_ points: [(Double, Double)], color: String) -> String {
             guard !points.isEmpty else { return "" }
-            let path = points.map { "\(String(format: "%.2f", px($0.0))),\(String(format: "%.2f", py($0.1)))" }.joined(separator: " ")
+            let path = points.map { "\(String(format: "%.2f", px($0.0))),\(String(format: "%.2f", py(max($0.1, yLo))))" }.joined(separator: " ")
             var s = "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
-            for p in points { s += "<circle cx=\"\(String(format: "%.2f", px(p.0)))\" cy=\"\(String(format: "%.2f", py(p.1)))\" r=\"3.5\" fill=\"\(color)\"/>" }
+            for p in points {
+                let (x, y) = (String(format: "%.2f", px(p.0)), String(format: "%.2f", py(p.1)))
+                if p.1 < yLo {
+                    let bottom = y0 + h
+                    s += "<path d=\"M \(String(format: "%.2f", px(p.0) - 5)) \(bottom - 9) h 10 l -5 9 z\" fill=\"white\" stroke=\"\(color)\" stroke-width=\"1.5\"><title>\(trimNumber(p.1))</title></path>"
+                } else {
+                    s += "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"3.5\" fill=\"\(color)\"/>"
+                }
+            }
             return s + "\n"
         }
     }
 
     /// 1-2-5 ticks covering [lo, hi], about five of them.
     static func niceTicks(_ lo: Double, _ hi: Double) -> [Double] {
-        let span = max(hi - lo, 1e-9), raw = span / 5
+        let span = max(hi - lo, 1e-9), raw = span / 6
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw }!
         let start = floor(lo / step) * step

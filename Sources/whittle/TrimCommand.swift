@@ -43,6 +43,7 @@ struct TrimCommand: ParsableCommand {
     @Option(help: "Host sample rate in Hz for timing.") var rate = 48000
     @Option(help: "Device profile (whittle profile) to predict block times on the target.") var profile: String?
     @Option(name: .customLong("measure-seconds"), help: "Seconds of audio to time each ticket here through the engine (0: do not measure).") var measureSeconds = 2.0
+    @Option(name: .customLong("timing-passes"), help: "Final interleaved timing passes over all tickets (median kept).") var timingPasses = 3
     @Option(help: "Title of the plot.") var title: String?
     @Flag(help: "Continue the run checkpointed in --out.") var resume = false
     @OptionGroup(title: "Detector tasks (onset, drums, pitch)") var detector: DetectorTrainOptions
@@ -103,12 +104,20 @@ struct TrimCommand: ParsableCommand {
         config.seed = seed; config.minUnits = minUnits
         config.training = ["task": task, "epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)"]
         let timer = ProfileTimer(block: block, rate: rate, seconds: measureSeconds, profile: deviceProfile)
-        let trimmer = LotteryTrimmer(config: config, trainer: trainer, timer: timer, directory: out)
-        let bar = WhittleTrim.ProgressBar()
+        var trimmer = LotteryTrimmer(config: config, trainer: trainer, timer: timer, directory: out)
+        trimmer.timingPasses = measureSeconds > 0 ? timingPasses : 0
+        let bar = TrimProgressBar()
         let state = try trimmer.run(start: start, resume: resume, progress: { p in bar.update(p.overall, "\(p.label) (\(p.step + 1)/\(p.steps))") })
         bar.finish()
 
-        let rows = state.rows
+        // Predictions are cheap: recompute them all, so a finished run can be re-targeted with --resume --profile.
+        var rows = state.rows
+        if let deviceProfile {
+            for i in rows.indices {
+                let ticket = try ModelFile.read(path: out + "/" + rows[i].file)
+                rows[i].predictedP999 = try deviceProfile.predict(ProfileTimer.timingView(ticket, block: block, rate: rate), block: block, rate: rate).p999
+            }
+        }
         try TrimCheckpoint.atomicWrite(Data(TrimReport.csv(rows).utf8), to: out + "/trim-report.csv")
         let plotTitle = title ?? "\(task): \(criterion.rawValue), \(selection.rawValue), \(reset.rawValue)"
         try TrimCheckpoint.atomicWrite(Data(TrimPlot.svg(rows, title: plotTitle, metricName: trainer.metricName).utf8), to: out + "/trim-report.svg")

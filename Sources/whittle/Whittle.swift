@@ -20,8 +20,9 @@ struct Whittle: ParsableCommand {
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                let message = fullMessage(for: error)
-                if !message.isEmpty { writeAll(2, message + "\n") }
+                // One line, like every other error (the usage is one `--help` away).
+                let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage"
+                writeAll(2, "whittle: \(message)\n")
                 Glibc.exit(2)
             }
             exit(withError: error)

@@ -3,7 +3,7 @@
 
 import Foundation
 
-public final class ProgressBar: @unchecked Sendable {
+public final class TrimProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private let enabled: Bool
     private let started = Date()

@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+
+/// `whittle trim` and `whittle train` refuse bad input with one line and exit 2, creating nothing.
+extension LiveTests {
+    @Test func trimRejectsBadInputAndWritesNothing() throws {
+        let dir = try Live.scratch("trim-bad")
+        let whittle = try Live.whittle()
+        let graph = Live.root.appendingPathComponent("Models/graphs/synthetic-onset.json").path
+        let badProfile = dir.appendingPathComponent("old.json")
+        try #"{"version": 999, "machine": {}}"#.write(to: badProfile, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["trim", "--task", "no-such-task", "--graph", graph, "--out", dir.appendingPathComponent("a").path], "no-such-task"),
+            (["trim", "--task", "synthetic", "--graph", graph, "--criterion", "vibes", "--out", dir.appendingPathComponent("b").path], "vibes"),
+            (["trim", "--task", "synthetic", "--graph", graph, "--budget", "0.5ms", "--block", "128", "--profile", badProfile.path,
+              "--out", dir.appendingPathComponent("c").path], "999"),
+            (["train", "--task", "no-such-task", "--graph", graph, "--out", dir.appendingPathComponent("d.safetensors").path], "no-such-task"),
+        ]
+        for (arguments, mention) in cases {
+            let result = try Live.run(whittle, arguments, timeout: 60, in: dir)
+            let lines = result.stderr.split(separator: "\n")
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(lines.count == 1 && lines[0].contains(mention), "\(arguments): \(result.stderr)")
+        }
+        for name in ["a", "b", "c", "d.safetensors"] {
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name) was created")
+        }
+    }
+}
