@@ -5,8 +5,8 @@ import WhittleTrain
 
 /// CREPE-style pitch: 1024 raw samples per frame at 16 kHz, 360 bins of 20 cents, BCE on
 /// Gaussian-blurred targets (25 cents). Metric: raw pitch accuracy (50 cents) on voiced frames.
-/// Targets are given as 360 bins on the engine's axis (CREPE's, bin 0 at 1997.38 cents — what
-/// `NeuralDetector` decodes with), not as Hz: WhittleTrain's Hz→bin mapping starts 54 cents higher.
+/// Targets are given as 360 blurred bins on the engine's axis (CREPE's, bin 0 at 1997.38 cents,
+/// what `NeuralDetector` decodes with), so a per-bin positive weight can apply.
 public struct PitchTask: TrainingTask {
     public let features: FeatureSettings
     public let options: DetectorTaskOptions
