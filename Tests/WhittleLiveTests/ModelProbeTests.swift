@@ -8,7 +8,7 @@ extension LiveTests {
     @Test(.timeLimit(.minutes(2)))
     func modelChainMakesNoAllocationLockOrSyscall() throws {
         let model = Live.root.appendingPathComponent("Models/test/onset-medium.safetensors").path
-        let (counts, _) = try probeRun(chain: "model=\(model),click", seconds: 10)
+        let (counts, _) = try probeRun(chain: "model=\(model),click", seconds: 11)   // 11 s so that ≥ 10 s are counted even when the dummy server skips cycles under load
         #expect((counts["counted_sections"] ?? 0) >= 10 * 750, "too few checked blocks: \(counts["counted_sections"] ?? 0)")
         for name in Self.probedCalls {
             #expect(counts[name] == 0, "\(name) called \(counts[name] ?? 0) times on the audio thread")
