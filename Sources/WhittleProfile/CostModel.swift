@@ -59,16 +59,41 @@ public struct CalibrationPoint: Codable, Sendable, Equatable {
 }
 
 /// The engine's own work per block (ns): render-call overhead, per host sample (input checks,
-/// dry delay, mixing, hop cutting) and per resampler tap computed.
+/// dry delay, mixing, hop cutting), per resampler tap computed, and per distinct polyphase
+/// coefficient row the resampler reads in the block. The last is a cold-cache cost: a paced block
+/// starts after a block period in which other work ran on the core, so each new row comes from
+/// far away, and the output's serial sum keeps the next row's loads from overlapping; a ratio
+/// with a large `up` (48 → 22.05 or 44.1 kHz: 147 phases) reads a new row for every output, one
+/// with `up` = 1 (48 → 16 or 24 kHz) reads the same row all the time. Back-to-back (hot) blocks
+/// show no such cost: all four ratios take the same time there.
 public struct EngineCoefficients: Codable, Sendable, Equatable {
     public var perBlock: Double
     public var perSample: Double
     public var perTap: Double
+    /// ns per distinct resampler coefficient row read in a block (0 in version-1 profiles).
+    public var perTableRow: Double
 
-    public init(perBlock: Double, perSample: Double, perTap: Double) {
+    public init(perBlock: Double, perSample: Double, perTap: Double, perTableRow: Double = 0) {
         self.perBlock = perBlock
         self.perSample = perSample
         self.perTap = perTap
+        self.perTableRow = perTableRow
+    }
+
+    enum CodingKeys: String, CodingKey { case perBlock, perSample, perTap, perTableRow }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        perBlock = try c.decode(Double.self, forKey: .perBlock)
+        perSample = try c.decode(Double.self, forKey: .perSample)
+        perTap = try c.decode(Double.self, forKey: .perTap)
+        perTableRow = try c.decodeIfPresent(Double.self, forKey: .perTableRow) ?? 0
+    }
+
+    /// ns for one block of `block` host samples that produced `outputs` resampled samples.
+    public func ns(block: Int, outputs: Double, schedule: FrameSchedule) -> Double {
+        perBlock + perSample * Double(block) + perTap * outputs * Double(schedule.tapsPerOutput)
+            + perTableRow * schedule.tableRows(outputs: outputs)
     }
 }
 

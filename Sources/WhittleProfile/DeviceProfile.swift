@@ -5,8 +5,11 @@ import Foundation
 import WhittleNN
 
 public struct DeviceProfile: Codable, Sendable {
-    /// Bumped whenever the meaning of a field changes; files with another version are rejected.
-    public static let formatVersion = 1
+    /// Bumped whenever the meaning of a field changes; files with a version not in
+    /// `readableVersions` are rejected. Version 2 added `engine.perTableRow` and `blockSpread`;
+    /// a version-1 file reads with both absent (no table term, no scatter: its old predictions).
+    public static let formatVersion = 2
+    public static let readableVersions = 1...2
 
     public var version: Int
     public var machine: MachineIdentity
@@ -23,13 +26,15 @@ public struct DeviceProfile: Codable, Sendable {
     /// fitted from weight-heavy calibration detectors and the measured models.
     public var contextScale: Double
     public var contextPerByte: Double
+    /// How blocks doing the same work scatter around their median (nil: no scatter, version 1).
+    public var blockSpread: BlockSpread?
     /// Raw data: the microbenchmarks and engine measurements the coefficients come from.
     public var calibration: [CalibrationPoint]
     public var measurements: [ProfileMeasurement]
 
     public init(machine: MachineIdentity, estimated: Bool = false, note: String? = nil, created: String? = nil,
                 layers: [String: CostCoefficients], engine: EngineCoefficients, contextScale: Double = 1, contextPerByte: Double = 0,
-                calibration: [CalibrationPoint] = [], measurements: [ProfileMeasurement] = []) {
+                blockSpread: BlockSpread? = nil, calibration: [CalibrationPoint] = [], measurements: [ProfileMeasurement] = []) {
         version = DeviceProfile.formatVersion
         self.machine = machine
         self.estimated = estimated
@@ -39,6 +44,7 @@ public struct DeviceProfile: Codable, Sendable {
         self.engine = engine
         self.contextScale = contextScale
         self.contextPerByte = contextPerByte
+        self.blockSpread = blockSpread
         self.calibration = calibration
         self.measurements = measurements
     }
@@ -54,8 +60,8 @@ public struct DeviceProfile: Codable, Sendable {
             throw ProfileError.badInput("\(path): not a JSON device profile")
         }
         guard let version = probe.version else { throw ProfileError.badInput("\(path): device profile has no 'version'") }
-        guard version == formatVersion else {
-            throw ProfileError.badInput("\(path): device profile version \(version), this whittle reads version \(formatVersion) (re-run whittle profile)")
+        guard readableVersions.contains(version) else {
+            throw ProfileError.badInput("\(path): device profile version \(version), this whittle reads versions \(readableVersions.lowerBound)...\(formatVersion) (re-run whittle profile)")
         }
         do {
             return try JSONDecoder().decode(DeviceProfile.self, from: data)
@@ -107,15 +113,16 @@ public struct DeviceProfile: Codable, Sendable {
         let schedule = FrameSchedule(hostRate: rate, modelRate: work.sampleRate, hop: work.hop, block: block)
         let n = max(schedule.blocks(seconds: 10), 1000)
         let frames = schedule.frames(blocks: n), converted = schedule.convertedSamples(blocks: n)
-        let taps = Double(schedule.tapsPerOutput)
-        func base(_ b: Int) -> Double {
-            engine.perBlock + engine.perSample * Double(block) + engine.perTap * Double(converted[b]) * taps
-        }
+        func base(_ b: Int) -> Double { engine.ns(block: block, outputs: Double(converted[b]), schedule: schedule) }
         // Skip the first blocks: the resampler's start-up delay is not steady state.
         let steady = (n / 10)..<n
-        let typical = steady.map { base($0) + Double(frames[$0]) * meanFrame }.sorted()
+        let points = steady.map { base($0) + Double(frames[$0]) * meanFrame }
+        let typical = points.sorted()
         let worst = steady.map { base($0) + Double(frames[$0]) * worstFrame }.max() ?? 0
-        let times = BlockTimes(p50: Quantile.of(typical, 0.5) / 1000, p99: Quantile.of(typical, 0.99) / 1000,
+        // p50 of all blocks, each scattered around its predicted (median) time as measured here.
+        let spread = blockSpread.flatMap { $0.isValid ? $0 : nil }
+        let p50 = spread.map { $0.quantile(0.5, times: points, frames: Array(frames[steady])) } ?? Quantile.of(typical, 0.5)
+        let times = BlockTimes(p50: p50 / 1000, p99: Quantile.of(typical, 0.99) / 1000,
                                p999: worst / 1000, max: worst / 1000)
         let counts = steady.map { frames[$0] }
         return Prediction(times: times, frameMicroseconds: meanFrame / 1000, frontEndMicroseconds: frontEnd / 1000,

@@ -37,6 +37,17 @@ public struct FrameSchedule: Sendable, Equatable {
     /// Filter taps the resampler computes per output sample (its cost driver).
     var tapsPerOutput: Int { resamples ? 2 * ratio.halfWidth : 0 }
 
+    /// Distinct polyphase coefficient rows a block producing `outputs` samples reads: each output
+    /// reads the row of its phase; consecutive outputs step through the `up` phases, so a block
+    /// reads min(outputs, up) different rows (one when up = 1, e.g. 48 → 16 kHz).
+    public func tableRows(outputs: Double) -> Double {
+        guard resamples, outputs > 0 else { return 0 }
+        return min(outputs, Double(ratio.up))
+    }
+
+    /// Resampler outputs of an average block (steady state).
+    public var meanOutputs: Double { resamples ? Double(block) * Double(modelRate) / Double(hostRate) : Double(block) }
+
     /// Frames completed in each of `blocks` consecutive blocks from a reset engine.
     public func frames(blocks: Int) -> [Int] {
         var result = [Int](repeating: 0, count: max(0, blocks))

@@ -21,6 +21,11 @@ public enum ProfileFit {
             ("null logmel n_fft 1024, 128 bands, 16 kHz", SingleLayerModels.null(features: logmel(1024, 128, 8000), count: 128, rate: 16000, hop: 160)),
             ("null frames 1024, 16 kHz", SingleLayerModels.null(features: #"{"type":"frames","size":1024}"#, count: 1024, rate: 16000, hop: 160)),
             ("null frames 256, 48 kHz", SingleLayerModels.null(features: #"{"type":"frames","size":256}"#, count: 256, rate: 48000, hop: 240)),
+            // Resampler ratios with one coefficient row (48 → 24 kHz) and with 147 rows (48 → 44.1 kHz):
+            // with the 16 and 22.05 kHz ones above they separate the per-tap and per-table-row terms.
+            // Same front end as the 22.05 kHz one, so only the ratio differs.
+            ("null logmel n_fft 1024, 64 bands, 24 kHz", SingleLayerModels.null(features: logmel(1024, 64, 8000), count: 64, rate: 24000, hop: 240)),
+            ("null logmel n_fft 1024, 64 bands, 44.1 kHz", SingleLayerModels.null(features: logmel(1024, 64, 8000), count: 64, rate: 44100, hop: 441)),
         ]
     }
 
@@ -36,18 +41,21 @@ public enum ProfileFit {
     /// Engine and front-end coefficients from null-detector runs (each with its model's work), in
     /// one non-negative fit over block groups (median time of the blocks that completed k frames).
     /// Blocks with no frame are pure engine work and carry 4× weight: the p50 of small blocks is one.
+    /// `idleRuns` (the profiled models' own runs) add only their blocks with no frame.
     /// `layers` must already hold the layer coefficients (the null head's cost is subtracted).
-    public static func engineAndFrontEnds(_ runs: [(ProfileMeasurement, ModelWork)], layers: [String: CostCoefficients])
+    public static func engineAndFrontEnds(_ runs: [(ProfileMeasurement, ModelWork)], idleRuns: [(ProfileMeasurement, ModelWork)] = [],
+                                          layers: [String: CostCoefficients])
         -> (EngineCoefficients, [String: CostCoefficients])? {
         let frontTypes = ["frontend_logmel", "frontend_frames"]
         var rows: [[Double]] = [], y: [Double] = [], weights: [Double] = []
-        for (m, work) in runs {
+        for (m, work, idleOnly) in runs.map({ ($0.0, $0.1, false) }) + idleRuns.map({ ($0.0, $0.1, true) }) {
             let schedule = FrameSchedule(hostRate: m.rate, modelRate: work.sampleRate, hop: work.hop, block: m.block)
-            let taps = Double(m.block) * Double(work.sampleRate) / Double(m.rate) * Double(schedule.tapsPerOutput)
+            let outputs = schedule.meanOutputs
+            let taps = schedule.resamples ? outputs * Double(schedule.tapsPerOutput) : 0
             let head = work.layers.reduce(0.0) { $0 + (layers[$1.type]?.ns(macs: $1.macs, bytes: $1.bytes, steps: $1.steps) ?? 0) }
-            for g in m.byFrames ?? [] where g.blocks >= 20 {
+            for g in m.byFrames ?? [] where g.blocks >= 20 && (!idleOnly || g.frames == 0) {
                 let k = Double(g.frames)
-                var row = [1, Double(m.block), taps]
+                var row = [1, Double(m.block), taps, schedule.tableRows(outputs: outputs)]
                 for t in frontTypes {
                     let on = work.frontEnd.type == t ? k : 0
                     row += [on, on * work.frontEnd.macs, on * work.frontEnd.bytes, on * work.frontEnd.steps]
@@ -59,10 +67,10 @@ public enum ProfileFit {
             }
         }
         guard rows.count >= 3, let beta = LeastSquares.nonNegative(rows, y, weights: weights) else { return nil }
-        let engine = EngineCoefficients(perBlock: beta[0], perSample: beta[1], perTap: beta[2])
+        let engine = EngineCoefficients(perBlock: beta[0], perSample: beta[1], perTap: beta[2], perTableRow: beta[3])
         var fronts: [String: CostCoefficients] = [:]
         for (i, t) in frontTypes.enumerated() {
-            let b = 3 + 4 * i
+            let b = 4 + 4 * i
             let used = rows.filter { $0[b] > 0 }.count
             fronts[t] = CostCoefficients(constant: beta[b], perMAC: beta[b + 1], perByte: beta[b + 2], perStep: beta[b + 3], samples: used)
         }
@@ -94,8 +102,7 @@ public enum ProfileFit {
                 bytes += l.weightBytes / period
             }
             let schedule = FrameSchedule(hostRate: m.rate, modelRate: work.sampleRate, hop: work.hop, block: m.block)
-            let engineNs = profile.engine.perBlock + profile.engine.perSample * Double(m.block)
-                + profile.engine.perTap * Double(m.block) * Double(work.sampleRate) / Double(m.rate) * Double(schedule.tapsPerOutput)
+            let engineNs = profile.engine.ns(block: m.block, outputs: schedule.meanOutputs, schedule: schedule)
             for g in m.byFrames ?? [] where g.frames > 0 && g.blocks >= 20 {
                 let k = Double(g.frames)
                 let rest = g.medianMicroseconds * 1000 - engineNs - k * base.frontEndMicroseconds * 1000

@@ -31,6 +31,9 @@ public struct ProfileMeasurement: Codable, Sendable {
         public var frames: Int
         public var blocks: Int
         public var medianMicroseconds: Double
+        /// The group's block times over its median at the quantiles `BlockSpread.levels` (nil in
+        /// version-1 profiles): how much blocks doing the same work differ on this machine.
+        public var spread: [Double]?
     }
 
     public var periodMicroseconds: Double { Double(block) * 1e6 / Double(rate) }
@@ -58,7 +61,9 @@ public struct ProfileMeasurement: Codable, Sendable {
             var groups: [Int: [Double]] = [:]
             for (k, t) in zip(frames, loop.times) { groups[k, default: []].append(t) }
             byFrames = groups.keys.sorted().map { k in
-                FrameGroup(frames: k, blocks: groups[k]!.count, medianMicroseconds: Quantile.of(groups[k]!.sorted(), 0.5))
+                let sorted = groups[k]!.sorted(), median = Quantile.of(sorted, 0.5)
+                return FrameGroup(frames: k, blocks: sorted.count, medianMicroseconds: median,
+                                  spread: median > 0 ? BlockSpread.levels.map { Quantile.of(sorted, $0) / median } : nil)
             }
         }
     }

@@ -178,22 +178,30 @@ struct ProfileCommand: ParsableCommand {
                 if heavy { contextRuns.append((m, work)) } else { engineRuns.append((m, work)) }
             }
         }
-        guard let (engine, fronts) = ProfileFit.engineAndFrontEnds(engineRuns, layers: layers) else {
+        let modelRuns = measured.compactMap { m, w in w.map { (m, $0) } }
+        // The profiled models' blocks without a frame are engine work at their own resampling ratio.
+        guard let (engine, fronts) = ProfileFit.engineAndFrontEnds(engineRuns, idleRuns: modelRuns, layers: layers) else {
             throw ProfileError.failed("cannot fit the engine coefficients (too few calibration blocks)")
         }
         layers.merge(fronts) { $1 }
         var result = DeviceProfile(machine: .current(), estimated: false,
                                    note: "measured by whittle profile (\(fast ? "back to back" : "paced") blocks at \(rate) Hz)",
                                    created: ISO8601DateFormatter().string(from: Date()), layers: layers, engine: engine,
+                                   blockSpread: BlockSpread.fit(engineRuns.map(\.0) + contextRuns.map(\.0) + measured.map(\.0)),
                                    calibration: points, measurements: engineRuns.map(\.0) + contextRuns.map(\.0) + measured.map(\.0))
-        let modelRuns = measured.compactMap { m, w in w.map { (m, $0) } }
         if let (scale, perByte) = ProfileFit.context(contextRuns + modelRuns, profile: result) {
             result.contextScale = scale
             result.contextPerByte = perByte
         }
         try result.write(path: path)
-        note(String(format: "wrote %@: engine %.0f ns/block + %.2f ns/sample + %.3f ns/tap; layers in the engine ×%.2f + %.3f ns/byte",
-                    path, engine.perBlock, engine.perSample, engine.perTap, result.contextScale, result.contextPerByte))
+        note(String(format: "wrote %@: engine %.0f ns/block + %.2f ns/sample + %.3f ns/tap + %.3f ns/resampler row; layers in the engine ×%.2f + %.3f ns/byte",
+                    path, engine.perBlock, engine.perSample, engine.perTap, engine.perTableRow, result.contextScale, result.contextPerByte))
+        if let s = result.blockSpread {
+            let mid = BlockSpread.levels.firstIndex { $0 > 0.5 } ?? 0
+            note(String(format: "  block scatter around the median (%d + %d groups): idle q%.0f ×%.2f, q%.0f ×%.2f; busy q%.0f ×%.2f",
+                        s.idleGroups, s.busyGroups, 100 * BlockSpread.levels[mid + 1], s.idle[mid + 1], 100 * BlockSpread.levels[mid + 3], s.idle[mid + 3],
+                        100 * BlockSpread.levels[mid + 1], s.busy[mid + 1]))
+        }
         for (m, w) in modelRuns {
             let p = try result.prediction(for: w, block: m.block, rate: m.rate).times
             note(String(format: "  fit check %@ block %d: p50 predicted %.1f µs, measured %.1f µs (%+.0f%%)",
