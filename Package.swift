@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "WhittleTrainTests", dependencies: ["WhittleTrain"]),
         .testTarget(name: "WhittleTrimTests", dependencies: ["WhittleTrim"]),
         .testTarget(name: "WhittleProfileTests", dependencies: ["WhittleProfile"]),
-        .testTarget(name: "WhittleTasksTests", dependencies: ["WhittleTasks"]),
+        .testTarget(name: "WhittleTasksTests", dependencies: ["WhittleTasks", "WhittleProcessors"]),
         .testTarget(name: "WhittleDataTests", dependencies: ["WhittleData", "WhittleEval"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,4 +1,5 @@
 import CRealtime
+import Glibc
 
 /// What a model's front end computes from audio, as stated in its file's metadata.
 public struct FeatureSettings: Sendable, Equatable {
@@ -7,6 +8,12 @@ public struct FeatureSettings: Sendable, Equatable {
         case logMel(fftSize: Int, bands: Int, minHz: Double, maxHz: Double, compression: Float)
         /// The last `size` raw samples, normalised to zero mean and unit variance (CREPE).
         case frames(size: Int)
+        /// Harmonic log-frequency spectrum (pitch): `bins` centres spaced `binsPerOctave` per octave
+        /// from `minHz`, each read at the listed multiples (harmonics) of the centre; a `window`-sample
+        /// Hann frame zero-padded to `fftSize`; value log(1 + compression · mean magnitude).
+        /// Laid out [bin][harmonic], i.e. a (frequency × channel) image with one channel per harmonic.
+        case harmonicSpectrum(window: Int, fftSize: Int, minHz: Double, bins: Int, binsPerOctave: Int,
+                              harmonics: [Double], compression: Float)
     }
     public var kind: Kind
     public var sampleRate: Int
@@ -23,6 +30,7 @@ public struct FeatureSettings: Sendable, Equatable {
         switch kind {
         case .logMel(let n, _, _, _, _): return n
         case .frames(let size): return size
+        case .harmonicSpectrum(let window, _, _, _, _, _, _): return window
         }
     }
 
@@ -31,44 +39,63 @@ public struct FeatureSettings: Sendable, Equatable {
         switch kind {
         case .logMel(_, let bands, _, _, _): return bands
         case .frames(let size): return size
+        case .harmonicSpectrum(_, _, _, let bins, _, let harmonics, _): return bins * harmonics.count
         }
+    }
+
+    /// Centre frequencies of a harmonic spectrum's rows.
+    public static func logCentres(minHz: Double, bins: Int, binsPerOctave: Int) -> [Double] {
+        (0..<bins).map { minHz * pow(2, Double($0) / Double(binsPerOctave)) }
     }
 }
 
 /// Streaming front end: one feature frame per hop. The same code computes training features
 /// offline and live features on the audio thread, so the two cannot drift apart.
 public struct FeatureExtractor {
-    public let settings: FeatureSettings
+    /// Samples per feature frame step. (The settings themselves are not kept: with the harmonic
+    /// list they are reference-counted, and this struct is copied on the audio thread.)
+    public let hop: Int
     let stft: STFTFrame
-    let mel: SparseFilterbank?
+    /// Mel or harmonic bands; nil for raw frames.
+    let bands: SparseFilterbank?
     let compression: Float
+    let count: Int
     /// `settings.count` values, valid after `push`.
     public let features: UnsafeMutablePointer<Float>
 
     public init(_ settings: FeatureSettings) {
-        self.settings = settings
-        stft = STFTFrame(size: settings.frameLength, hop: settings.hop)
-        features = RawBuffer.floats(settings.count)
+        hop = settings.hop
+        count = settings.count
+        features = RawBuffer.floats(count)
+        let rate = Double(settings.sampleRate)
         switch settings.kind {
-        case .logMel(let n, let bands, let lo, let hi, let c):
-            mel = .mel(fftSize: n, sampleRate: Double(settings.sampleRate), bands: bands, minHz: lo, maxHz: hi)
+        case .logMel(let n, let b, let lo, let hi, let c):
+            stft = STFTFrame(size: n, hop: settings.hop)
+            bands = .mel(fftSize: n, sampleRate: rate, bands: b, minHz: lo, maxHz: hi)
             compression = c
-        case .frames:
-            mel = nil
+        case .frames(let size):
+            stft = STFTFrame(size: size, hop: settings.hop)
+            bands = nil
             compression = 1
+        case .harmonicSpectrum(let window, let n, let lo, let bins, let perOctave, let harmonics, let c):
+            stft = STFTFrame(size: window, hop: settings.hop, fftSize: n)
+            bands = .harmonicLogFrequency(fftSize: n, sampleRate: rate,
+                                          centresHz: FeatureSettings.logCentres(minHz: lo, bins: bins, binsPerOctave: perOctave),
+                                          harmonics: harmonics, binsPerOctave: Double(perOctave))
+            compression = c
         }
     }
 
-    public func deallocate() { stft.deallocate(); mel?.deallocate(); features.deallocate() }
+    public func deallocate() { stft.deallocate(); bands?.deallocate(); features.deallocate() }
     public func reset() { stft.reset() }
 
     /// Consumes one hop and computes the features of the frame ending with it.
     @_noLocks @_noAllocation
     public func push(_ hop: UnsafePointer<Float>) {
-        if let mel {
+        if let bands {
             stft.push(hop)
-            mel.apply(stft.magnitude, into: features)
-            for b in 0..<settings.count { features[b] = whittle_log1pf(compression * features[b]) }
+            bands.apply(stft.magnitude, into: features)
+            for b in 0..<count { features[b] = whittle_log1pf(compression * features[b]) }
         } else {
             stft.append(hop)
             let n = stft.size
@@ -89,10 +116,10 @@ public struct FeatureExtractor {
         var rows: [[Float]] = []
         var i = 0
         signal.withUnsafeBufferPointer { x in
-            while i + settings.hop <= x.count {
+            while i + hop <= x.count {
                 push(x.baseAddress! + i)
-                rows.append(Array(UnsafeBufferPointer(start: features, count: settings.count)))
-                i += settings.hop
+                rows.append(Array(UnsafeBufferPointer(start: features, count: count)))
+                i += hop
             }
         }
         return rows

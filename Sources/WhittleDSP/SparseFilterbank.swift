@@ -34,6 +34,33 @@ public struct SparseFilterbank {
         return SparseFilterbank(edgesInBins: edges, binCount: fftSize / 2 + 1)
     }
 
+    /// Harmonic log-frequency spectrum (Bittner et al.'s harmonic CQT, from one STFT): for each
+    /// centre frequency f (row) and harmonic h (column, e.g. 0.5, 1, 2, 3…), one band at h·f whose
+    /// triangle spans the neighbouring log-spaced centres (never narrower than ±1 FFT bin, where it
+    /// becomes linear interpolation between bins). Weights sum to one, so bands are mean magnitudes.
+    /// Band index = row · harmonics.count + column; bands above Nyquist are zero.
+    public static func harmonicLogFrequency(fftSize: Int, sampleRate: Double, centresHz: [Double],
+                                            harmonics: [Double], binsPerOctave: Double) -> SparseFilterbank {
+        let binHz = sampleRate / Double(fftSize)
+        let binCount = fftSize / 2 + 1
+        let spread = pow(2.0, 1.0 / binsPerOctave)
+        var triangles: [(start: Int, weights: [Float])] = []
+        for f in centresHz {
+            for h in harmonics {
+                let mid = h * f / binHz
+                let halfWidth = max(mid * (spread - 1), 1)
+                let first = max(0, Int((mid - halfWidth).rounded(.up))), last = min(binCount - 1, Int((mid + halfWidth).rounded(.down)))
+                var w: [Float] = []
+                if first <= last, mid < Double(binCount - 1) {
+                    for k in first...last { w.append(Float(max(0, 1 - abs(Double(k) - mid) / halfWidth))) }
+                }
+                let sum = w.reduce(0, +)
+                triangles.append(sum > 0 ? (first, w.map { $0 / sum }) : (0, [0]))
+            }
+        }
+        return SparseFilterbank(triangles: triangles)
+    }
+
     /// Band b rises from edges[b] to edges[b+1] and falls to edges[b+2] (positions in bins, may be
     /// fractional). A band too narrow to cover any bin puts a weight of one on its nearest bin.
     init(edgesInBins edges: [Double], binCount: Int) {
@@ -55,6 +82,10 @@ public struct SparseFilterbank {
                 triangles.append((first, w))
             }
         }
+        self.init(triangles: triangles)
+    }
+
+    init(triangles: [(start: Int, weights: [Float])]) {
         bandCount = triangles.count
         maxLength = triangles.map { $0.weights.count }.max() ?? 1
         starts = .allocate(capacity: max(bandCount, 1))

@@ -73,8 +73,8 @@ struct ModelNode {
 
     init(detector: NeuralDetector, hostRate: Int, maxBlock: Int) {
         self.detector = detector
-        adapter = HopAdapter(hostRate: hostRate, processorRate: detector.settings.features.sampleRate,
-                             hop: detector.settings.features.hop, maxBlock: maxBlock)
+        adapter = HopAdapter(hostRate: hostRate, processorRate: detector.sampleRate,
+                             hop: detector.hopSize, maxBlock: maxBlock)
     }
 
     func deallocate() { adapter.deallocate(); detector.deallocate() }

@@ -16,16 +16,24 @@ public struct Detection: BitwiseCopyable {
 /// A plain handle: the `Model` object is owned off the audio thread (by the engine's chain)
 /// and reached here without reference counting.
 public struct NeuralDetector {
-    public let settings: NeuralDetectorSettings
+    /// The model's rate (features and hops are at this rate).
+    public let sampleRate: Int
     let model: Unmanaged<Model>
     let input: UnsafeMutablePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let outputCount: Int
     let extractor: FeatureExtractor
     let featureCount: Int
-    let hopSize: Int
+    public let hopSize: Int
     let halfFrame: Int
+    let frameLength: Int
     let eventKind: Event.Kind
+    // Scalars copied out of the settings, which are not kept: they hold reference-counted values,
+    // and this struct is copied on the audio thread.
+    public let task: NeuralDetectorSettings.Task
+    let threshold: Float
+    let voicingThreshold: Float
+    let timeOffset: Int
     let pickers: UnsafeMutablePointer<OnlinePeakPicker>
     let pickerCount: Int
     /// Up to 4 detections per hop, and [0] = how many hops so far, [1] = detections this hop.
@@ -53,7 +61,8 @@ public struct NeuralDetector {
         if let expected, outPort.count != expected {
             throw DetectorError("\(path): task '\(settings.task.rawValue)' needs \(expected) outputs per frame, '\(outPort.name)' has \(outPort.count)")
         }
-        self.settings = settings
+        sampleRate = settings.features.sampleRate
+        frameLength = settings.features.frameLength
         self.model = Unmanaged.passUnretained(model)
         input = inPort.buffer
         output = outPort.buffer
@@ -62,6 +71,10 @@ public struct NeuralDetector {
         featureCount = settings.features.count
         hopSize = settings.features.hop
         halfFrame = settings.features.frameLength / 2
+        task = settings.task
+        threshold = settings.threshold
+        voicingThreshold = settings.voicingThreshold
+        timeOffset = settings.timeOffset
         eventKind = settings.task == .drums ? .drum : (settings.task == .pitch ? .pitch : .onset)
         pickerCount = settings.task == .drums ? 3 : (settings.task == .onset ? 1 : 0)
         pickers = .allocate(capacity: max(pickerCount, 1))
@@ -90,9 +103,9 @@ public struct NeuralDetector {
 
     /// Samples at the detector's rate from an event to the hop in which it is reported, at most.
     public var maxReportDelay: Int {
-        let half = settings.features.frameLength / 2
-        switch settings.task {
-        case .onset, .drums: return settings.features.hop * (OnlinePeakPicker.lookAhead + 1) + half - settings.timeOffset
+        let half = frameLength / 2
+        switch task {
+        case .onset, .drums: return hopSize * (OnlinePeakPicker.lookAhead + 1) + half - timeOffset
         case .pitch, .other: return half
         }
     }
@@ -108,16 +121,16 @@ public struct NeuralDetector {
         counters[0] = t + 1
         let h = hopSize, half = halfFrame
         var found = 0
-        switch settings.task {
+        switch task {
         case .onset, .drums:
             for c in 0..<pickerCount {
                 var excess: Float = 0
                 let p = output[c]
                 let frame = pickers[c].push(p.isFinite ? p : 0, excess: &excess)
                 if frame >= 0 {
-                    let probability = min(1, max(0, excess + settings.threshold))
+                    let probability = min(1, max(0, excess + threshold))
                     detections[found] = Detection(kind: eventKind, label: Int32(c),
-                                                  position: (frame + 1) * h - half + settings.timeOffset,
+                                                  position: (frame + 1) * h - half + timeOffset,
                                                   strength: probability, value: 0)
                     found += 1
                 }
@@ -134,7 +147,8 @@ public struct NeuralDetector {
             let confidence = output[best]
             if weight > 0 && confidence.isFinite {
                 let f0 = 10 * whittle_expf(cents / weight / 1200 * 0.6931472)
-                detections[0] = Detection(kind: .pitch, label: 0, position: (t + 1) * h - half,
+                // label 1 = voiced (confidence at or above the model's voicing threshold), 0 = not.
+                detections[0] = Detection(kind: .pitch, label: confidence >= voicingThreshold ? 1 : 0, position: (t + 1) * h - half,
                                           strength: min(1, max(0, confidence)), value: f0)
                 found = 1
             }

@@ -19,6 +19,8 @@ public struct NeuralDetectorSettings: Sendable {
     public var combine = 3
     /// Where an event lies relative to its frame's centre, in samples at the model's rate.
     public var timeOffset = 0
+    /// Pitch: frames whose confidence reaches this are voiced (metadata 'voicing_threshold').
+    public var voicingThreshold: Float = 0.5
 
     public init(metadata m: ModelMetadata, path: String) throws(DetectorError) {
         task = Task(rawValue: m.task ?? "other") ?? .other
@@ -61,8 +63,34 @@ public struct NeuralDetectorSettings: Sendable {
             let size = try int("size")
             guard size >= hop, size <= 16_384 else { throw DetectorError("\(path): features field 'size' must be in hop...16384") }
             features = FeatureSettings(kind: .frames(size: size), sampleRate: Int(rate), hop: hop)
+        case "harmonic_spectrum":
+            let window = try int("window"), n = try int("n_fft")
+            guard window >= hop, window <= n, n <= 16_384, n & (n - 1) == 0 else {
+                throw DetectorError("\(path): features fields 'window'/'n_fft' must satisfy hop <= window <= n_fft <= 16384, n_fft a power of two")
+            }
+            let bins = try int("bins"), perOctave = try int("bins_per_octave")
+            guard (1...2048).contains(bins), (1...240).contains(perOctave) else {
+                throw DetectorError("\(path): features fields 'bins' (1...2048) and 'bins_per_octave' (1...240) out of range")
+            }
+            let lo = try number("fmin", 32)
+            guard lo > 0, lo < rate / 2 else { throw DetectorError("\(path): features field 'fmin' must be in (0, sample_rate/2)") }
+            guard let list = object["harmonics"] as? [Any], !list.isEmpty, list.count <= 16 else {
+                throw DetectorError("\(path): features field 'harmonics' must be a list of 1...16 numbers")
+            }
+            var harmonics: [Double] = []
+            for v in list {
+                guard let h = (v as? Double) ?? (v as? Int).map(Double.init), h > 0, h.isFinite else {
+                    throw DetectorError("\(path): features field 'harmonics' must hold positive numbers")
+                }
+                harmonics.append(h)
+            }
+            let c = try number("compression", 1)
+            guard c > 0, c.isFinite else { throw DetectorError("\(path): features field 'compression' must be positive") }
+            features = FeatureSettings(kind: .harmonicSpectrum(window: window, fftSize: n, minHz: lo, bins: bins, binsPerOctave: perOctave,
+                                                               harmonics: harmonics, compression: Float(c)),
+                                       sampleRate: Int(rate), hop: hop)
         default:
-            throw DetectorError("\(path): features field 'type' must be \"logmel\" or \"frames\"")
+            throw DetectorError("\(path): features field 'type' must be \"logmel\", \"frames\" or \"harmonic_spectrum\"")
         }
         if let text = m.raw["peak_picking"] {
             guard let p = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
@@ -71,6 +99,12 @@ public struct NeuralDetectorSettings: Sendable {
             if let t = p["threshold"] as? Double { threshold = Float(t) }
             if let v = p["pre_max"] as? Int { preMax = max(1, v) }
             if let v = p["combine"] as? Int { combine = max(0, v) }
+        }
+        if let text = m.raw["voicing_threshold"] {
+            guard let v = Float(text), v.isFinite, (0...1).contains(v) else {
+                throw DetectorError("\(path): metadata 'voicing_threshold' must be a number in 0...1")
+            }
+            voicingThreshold = v
         }
         if let text = m.raw["time_offset"] {
             guard let v = Int(text) else { throw DetectorError("\(path): metadata 'time_offset' must be an integer (samples)") }

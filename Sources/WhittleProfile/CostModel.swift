@@ -121,8 +121,14 @@ public struct FrontEndWork: Sendable, Equatable {
         case "frames":
             let size = Double(max(1, int("size", 1024)))
             return FrontEndWork(type: "frontend_frames", macs: 0, bytes: 16 * size)
+        case "harmonic_spectrum":
+            // FFT, then many narrow bands (a few bins each) with one log1p per band: its own type,
+            // since log-mel's per-band cost is that of wide mel triangles.
+            let n = Double(max(2, int("n_fft", 2048)))
+            let bands = Double(max(1, int("bins", 360)) * max(1, (object["harmonics"] as? [Any])?.count ?? 6))
+            return FrontEndWork(type: "frontend_harmonic", macs: n / 2 * log2(n), bytes: 4 * (4 * n + n / 2) + 8 * bands, steps: bands)
         default:
-            throw ProfileError.badInput("metadata 'features': unknown type '\(type)' (expected logmel or frames)")
+            throw ProfileError.badInput("metadata 'features': unknown type '\(type)' (expected logmel, frames or harmonic_spectrum)")
         }
     }
 }

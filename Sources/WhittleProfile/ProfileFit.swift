@@ -14,6 +14,10 @@ public enum ProfileFit {
         func logmel(_ n: Int, _ bands: Int, _ fmax: Int) -> String {
             #"{"type":"logmel","n_fft":\#(n),"bands":\#(bands),"fmin":30,"fmax":\#(fmax),"compression":1}"#
         }
+        func harmonic(_ window: Int, _ n: Int, _ bins: Int, _ harmonics: Int) -> String {
+            let h = [0.5, 1, 2, 3, 4, 5, 6, 7].prefix(harmonics).map { "\($0)" }.joined(separator: ",")
+            return #"{"type":"harmonic_spectrum","window":\#(window),"n_fft":\#(n),"fmin":32,"bins":\#(bins),"bins_per_octave":60,"harmonics":[\#(h)],"compression":1}"#
+        }
         return [
             ("null logmel n_fft 512, 40 bands, 16 kHz", SingleLayerModels.null(features: logmel(512, 40, 7000), count: 40, rate: 16000, hop: 160)),
             ("null logmel n_fft 1024, 64 bands, 22.05 kHz", SingleLayerModels.null(features: logmel(1024, 64, 8000), count: 64, rate: 22050, hop: 220)),
@@ -26,6 +30,9 @@ public enum ProfileFit {
             // Same front end as the 22.05 kHz one, so only the ratio differs.
             ("null logmel n_fft 1024, 64 bands, 24 kHz", SingleLayerModels.null(features: logmel(1024, 64, 8000), count: 64, rate: 24000, hop: 240)),
             ("null logmel n_fft 1024, 64 bands, 44.1 kHz", SingleLayerModels.null(features: logmel(1024, 64, 8000), count: 64, rate: 44100, hop: 441)),
+            ("null harmonic spectrum n_fft 2048, 360 × 6, 16 kHz", SingleLayerModels.null(features: harmonic(1024, 2048, 360, 6), count: 2160, rate: 16000, hop: 160)),
+            ("null harmonic spectrum n_fft 1024, 120 × 3, 16 kHz", SingleLayerModels.null(features: harmonic(512, 1024, 120, 3), count: 360, rate: 16000, hop: 160)),
+            ("null harmonic spectrum n_fft 4096, 240 × 4, 22.05 kHz", SingleLayerModels.null(features: harmonic(2048, 4096, 240, 4), count: 960, rate: 22050, hop: 220)),
         ]
     }
 
@@ -46,7 +53,7 @@ public enum ProfileFit {
     public static func engineAndFrontEnds(_ runs: [(ProfileMeasurement, ModelWork)], idleRuns: [(ProfileMeasurement, ModelWork)] = [],
                                           layers: [String: CostCoefficients])
         -> (EngineCoefficients, [String: CostCoefficients])? {
-        let frontTypes = ["frontend_logmel", "frontend_frames"]
+        let frontTypes = ["frontend_logmel", "frontend_frames", "frontend_harmonic"]
         var rows: [[Double]] = [], y: [Double] = [], weights: [Double] = []
         for (m, work, idleOnly) in runs.map({ ($0.0, $0.1, false) }) + idleRuns.map({ ($0.0, $0.1, true) }) {
             let schedule = FrameSchedule(hostRate: m.rate, modelRate: work.sampleRate, hop: work.hop, block: m.block)

@@ -1,5 +1,6 @@
 import Foundation
 import WhittleDSP
+import WhittleTrain
 
 /// The front ends the shipped detectors use, and their `features` metadata (the JSON the engine's
 /// neural detector parses back into the same `FeatureSettings`).
@@ -17,6 +18,18 @@ public enum DetectorFrontEnd {
         FeatureSettings(kind: .frames(size: size), sampleRate: sampleRate, hop: hop)
     }
 
+    /// Pitch: harmonic log-frequency spectrum on CREPE's axis (360 bins of 20 cents from 31.7 Hz),
+    /// read at ½, 1, 2, 3, 4 and 5 times each bin's frequency; a 1024-sample (64 ms) Hann frame at
+    /// 16 kHz zero-padded to 2048. The stacked harmonics line up a note's partials in one column,
+    /// so a small convolution along frequency finds f0 wherever it lies (shift equivariance).
+    public static func harmonicSpectrum(sampleRate: Int = 16000, hop: Int = 160, window: Int = 1024, fftSize: Int = 2048,
+                                        minHz: Double = PitchBins.hertz(cents: PitchBins.firstCents), bins: Int = 360, binsPerOctave: Int = 60,
+                                        harmonics: [Double] = [0.5, 1, 2, 3, 4, 5], compression: Float = 1) -> FeatureSettings {
+        FeatureSettings(kind: .harmonicSpectrum(window: window, fftSize: fftSize, minHz: minHz, bins: bins, binsPerOctave: binsPerOctave,
+                                                harmonics: harmonics, compression: compression),
+                        sampleRate: sampleRate, hop: hop)
+    }
+
     /// The `features` metadata value.
     public static func json(_ s: FeatureSettings) -> String {
         switch s.kind {
@@ -24,6 +37,9 @@ public enum DetectorFrontEnd {
             return "{\"type\":\"logmel\",\"n_fft\":\(n),\"bands\":\(bands),\"fmin\":\(lo),\"fmax\":\(hi),\"compression\":\(c)}"
         case .frames(let size):
             return "{\"type\":\"frames\",\"size\":\(size)}"
+        case .harmonicSpectrum(let w, let n, let lo, let bins, let perOctave, let h, let c):
+            let hs = h.map { "\($0)" }.joined(separator: ",")
+            return "{\"type\":\"harmonic_spectrum\",\"window\":\(w),\"n_fft\":\(n),\"fmin\":\(lo),\"bins\":\(bins),\"bins_per_octave\":\(perOctave),\"harmonics\":[\(hs)],\"compression\":\(c)}"
         }
     }
 
@@ -39,8 +55,14 @@ public enum DetectorFrontEnd {
                           minHz: num("fmin", 30), maxHz: num("fmax", Double(sampleRate) / 2), compression: Float(num("compression", 1)))
         case "frames":
             return frames(size: Int(num("size", 1024)), sampleRate: sampleRate, hop: hop)
+        case "harmonic_spectrum":
+            let list: [Any] = (o["harmonics"] as? [Any]) ?? [0.5, 1, 2, 3, 4, 5]
+            let h: [Double] = list.compactMap { v -> Double? in (v as? Double) ?? (v as? Int).map(Double.init) }
+            return harmonicSpectrum(sampleRate: sampleRate, hop: hop, window: Int(num("window", 1024)), fftSize: Int(num("n_fft", 2048)),
+                                    minHz: num("fmin", PitchBins.hertz(cents: PitchBins.firstCents)), bins: Int(num("bins", 360)),
+                                    binsPerOctave: Int(num("bins_per_octave", 60)), harmonics: h, compression: Float(num("compression", 1)))
         default:
-            throw CorpusError(description: "features type must be logmel or frames: \(json)")
+            throw CorpusError(description: "features type must be logmel, frames or harmonic_spectrum: \(json)")
         }
     }
 }

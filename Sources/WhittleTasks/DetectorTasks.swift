@@ -12,16 +12,20 @@ public enum DetectorTasks {
         task == "pitch" ? ["melody", "mix"] : ["mix", "melody", "drums"]
     }
 
-    public static func features(_ task: String, hop: Int? = nil, fftSize: Int? = nil) -> FeatureSettings {
-        task == "pitch" ? DetectorFrontEnd.frames(size: fftSize ?? 1024, hop: hop ?? 160)
-            : DetectorFrontEnd.logMel(hop: hop ?? 160, fftSize: fftSize ?? 1024)
+    /// Pitch graphs whose input takes 1024 values per frame get CREPE's raw frames; others the
+    /// harmonic spectrum (360 bins × 6 harmonics).
+    public static func features(_ task: String, hop: Int? = nil, fftSize: Int? = nil, graph: ModelGraph? = nil) -> FeatureSettings {
+        guard task == "pitch" else { return DetectorFrontEnd.logMel(hop: hop ?? 160, fftSize: fftSize ?? 1024) }
+        let width = graph?.inputs.first?.shape.reduce(1, *)
+        if width == 1024 { return DetectorFrontEnd.frames(size: 1024, hop: hop ?? 160) }
+        return DetectorFrontEnd.harmonicSpectrum(hop: hop ?? 160, fftSize: fftSize ?? 2048)
     }
 
     /// `task` on the data rendered in `data` (training) and `valid` (validation) directories.
     public static func named(_ task: String, graph: ModelGraph, data: [String], valid: [String],
                              options: DetectorTaskOptions = DetectorTaskOptions(), hop: Int? = nil,
                              fftSize: Int? = nil) throws -> TrainingTask {
-        let f = features(task, hop: hop, fftSize: fftSize)
+        let f = features(task, hop: hop, fftSize: fftSize, graph: graph)
         switch task {
         case "onset", "drums":
             let kind: EventTask.Kind = task == "onset" ? .onset : .drums

@@ -42,16 +42,22 @@ public struct PitchExample: Sendable {
 
     /// Feature frames `range` exactly as the streaming front end computes them over the whole
     /// signal: the extractor is warmed up on the samples (or zeros) before the range.
-    public func features(_ range: Range<Int>, settings: FeatureSettings) -> [Float] {
+    /// `gain` scales the audio first (level augmentation).
+    public func features(_ range: Range<Int>, settings: FeatureSettings, gain: Float = 1) -> [Float] {
+        let extractor = FeatureExtractor(settings)
+        defer { extractor.deallocate() }
+        return features(range, settings: settings, extractor: extractor, gain: gain)
+    }
+
+    /// The same with a reusable extractor for `settings` (building the harmonic filterbank is not free).
+    public func features(_ range: Range<Int>, settings: FeatureSettings, extractor: FeatureExtractor, gain: Float = 1) -> [Float] {
         let hop = settings.hop
         let warm = (settings.frameLength + hop - 1) / hop
         let first = range.lowerBound - warm
         let start = first * hop, end = range.upperBound * hop
         var slice = [Float](repeating: 0, count: end - start)
         let lo = max(start, 0), hi = min(end, audio.count)
-        if hi > lo { for i in lo..<hi { slice[i - start] = audio[i] } }
-        let extractor = FeatureExtractor(settings)
-        defer { extractor.deallocate() }
+        if hi > lo { for i in lo..<hi { slice[i - start] = gain * audio[i] } }
         return Array(extractor.featureMatrix(of: slice).dropFirst(warm).joined())
     }
 }

@@ -1,10 +1,11 @@
+import Foundation
 import WhittleDSP
 import WhittleEval
 import WhittleNN
 import WhittleTrain
 
-/// CREPE-style pitch: 1024 raw samples per frame at 16 kHz, 360 bins of 20 cents, BCE on
-/// Gaussian-blurred targets (25 cents). Metric: raw pitch accuracy (50 cents) on voiced frames.
+/// CREPE-style pitch output (360 bins of 20 cents, BCE on Gaussian-blurred targets, 25 cents) from
+/// either front end: CREPE's raw 1024-sample frames or the harmonic log-frequency spectrum. Metric: raw pitch accuracy (50 cents) on voiced frames.
 /// Targets are given as 360 blurred bins on the engine's axis (CREPE's, bin 0 at 1997.38 cents,
 /// what `NeuralDetector` decodes with), so a per-bin positive weight can apply.
 public struct PitchTask: TrainingTask {
@@ -37,9 +38,12 @@ public struct PitchTask: TrainingTask {
         let T = options.cropFrames
         let crops = CropSampler(lengths: training.map(\.frames), crop: T).sample(options.cropsPerEpoch, random: &random)
         var x: [Float] = [], y: [Float] = []
+        let extractor = FeatureExtractor(features)
+        defer { extractor.deallocate() }
         for (s, start) in crops {
             let e = training[s]
-            x += e.features(start..<(start + T), settings: features)
+            let gain = Float(pow(10, random.uniform(options.gainRangeDB.lowerBound, options.gainRangeDB.upperBound) / 20))
+            x += e.features(start..<(start + T), settings: features, extractor: extractor, gain: gain)
             for t in start..<(start + T) { y += PitchBins.target(hz: e.f0[t]) }
         }
         return [Batch(inputs: [inputName: TensorData(shape: [crops.count, T] + inputShape, values: x)],

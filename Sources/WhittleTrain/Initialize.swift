@@ -1,6 +1,7 @@
 // Fresh weights like torch's defaults: weights and biases U(±1/√fan_in) with fan_in = size(1)·kernel
 // (kaiming_uniform with a = √5), recurrent tensors U(±1/√hidden), norms γ = 1, β = 0, running
-// statistics 0 and 1.
+// statistics 0 and 1. A node's `"bias_init": b` starts its bias at b instead: an output layer whose
+// targets are mostly zero (360 pitch bins) then starts at its prior, not at 0.5 everywhere.
 
 /// A model file with freshly initialised tensors for `graph` (every optional tensor created).
 public func initialize(_ graph: ModelGraph, seed: UInt64) throws -> ModelFile {
@@ -8,6 +9,8 @@ public func initialize(_ graph: ModelGraph, seed: UInt64) throws -> ModelFile {
     var random = TrainRandom(seed: seed)
     var tensors: [String: TensorData] = [:]
     let ops = Dictionary(uniqueKeysWithValues: graph.nodes.map { ($0.name, $0.op) })
+    var biasInit: [String: Float] = [:]
+    for n in graph.nodes { if case .number(let b)? = n.attributes["bias_init"] { biasInit[n.name] = Float(b) } }
     for name in compiled.tensorShapes.keys.sorted() {
         let shape = compiled.tensorShapes[name]!
         let dot = name.lastIndex(of: ".")!
@@ -16,6 +19,8 @@ public func initialize(_ graph: ModelGraph, seed: UInt64) throws -> ModelFile {
         let op = ops[node] ?? ""
         var values = [Float](repeating: 0, count: count)
         switch (op, suffix) {
+        case (_, "bias") where biasInit[node] != nil:
+            values = [Float](repeating: biasInit[node]!, count: count)
         case ("batchnorm", "running_var"), ("batchnorm", "weight"), ("layernorm", "weight"):
             values = [Float](repeating: 1, count: count)
         case ("batchnorm", _), ("layernorm", _):

@@ -63,7 +63,8 @@ enum DetectorFinish {
                          stems.count, result.decoding.threshold, result.decoding.timeOffset, result.meanF))
         } else if let t = task as? PitchTask {
             let runtime = try m.build()
-            let v = DetectorCalibration.voicingThreshold(runtime, examples: Array(t.training.prefix(8)), features: t.features)
+            // Held-out stems: on training stems the model is over-confident and the threshold too low.
+            let v = DetectorCalibration.voicingThreshold(runtime, examples: t.validation, features: t.features, recall: 0.92)
             for (k, val) in DetectorTasks.metadata(task: "pitch", features: t.features, voicingThreshold: v) { m.metadata[k] = val }
             print(String(format: "calibrated voicing threshold %.3f", v))
         }

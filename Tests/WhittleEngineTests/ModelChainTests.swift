@@ -48,6 +48,27 @@ import WhittleIO
         #expect(result.events.allSatisfy { $0.kind == .pitch && abs($0.value - 440) < 1 && $0.strength > 0.9 })
     }
 
+    /// The pitch front end in the engine: a harmonic tone at 220 Hz is reported at 220 Hz (50 cents),
+    /// voiced, silence is unvoiced, and the events do not depend on the block size.
+    @Test func harmonicSpectrumPitchInTheEngine() throws {
+        let dir = TestSignals.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TinyModels.harmonicSum(path: dir + "/pitch.safetensors")
+        let rate = 48000.0
+        let tone = (0..<Int(rate)).map { n -> Float in
+            (1...8).reduce(Float(0)) { s, k in s + Float(sin(2 * Double.pi * 220 * Double(k) * Double(n) / rate)) / Float(k) } * 0.2
+        }
+        try TestSignals.write(.init(samples: tone + [Float](repeating: 0, count: Int(rate)), onsets: [0], rate: Int(rate)), to: dir + "/in.wav")
+        let chain = "model=\(dir)/pitch.safetensors"
+        let reference = try run(dir + "/in.wav", chain: chain, block: 128)
+        let voiced = reference.events.filter { $0.label == 1 }
+        #expect(voiced.count >= 80 && voiced.count <= 110, "about 1 s of voiced frames, got \(voiced.count)")
+        #expect(voiced.allSatisfy { abs(1200 * log2(Double($0.value) / 220)) < 50 }, "\(voiced.prefix(5).map(\.value))")
+        let late = reference.events.filter { Double($0.frame) > 1.2 * rate }
+        #expect(!late.isEmpty && late.allSatisfy { $0.label == 0 }, "silence after the tone is unvoiced")
+        #expect(try run(dir + "/in.wav", chain: chain, block: 1000).events == reference.events)
+    }
+
     @Test func badModelFilesAreClearErrors() throws {
         let dir = TestSignals.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

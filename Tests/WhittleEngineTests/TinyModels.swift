@@ -39,4 +39,14 @@ enum TinyModels {
                   metadata: ["task": "pitch", "sample_rate": "16000", "hop": "160",
                              "features": #"{"type":"frames","size":256}"#])
     }
+
+    /// A harmonic-sum pitch detector on the harmonic spectrum front end: per bin, sigmoid of the
+    /// summed ×1…×5 columns minus a threshold (no learning: the front end does the work).
+    static func harmonicSum(path: String) throws {
+        let graph = #"{"inputs":[{"name":"spectrum","shape":[360,6]}],"outputs":["pitch"],"nodes":[{"name":"sum","op":"conv2d","inputs":["spectrum"],"channels":1,"kernel":[1,1],"activation":"sigmoid"},{"name":"pitch","op":"flatten","inputs":["sum"]}]}"#
+        try write(path: path, graph: graph,
+                  tensors: [("sum.weight", [1, 6, 1, 1], [0, 1, 1, 1, 1, 1]), ("sum.bias", [1], [-10])],
+                  metadata: ["task": "pitch", "sample_rate": "16000", "hop": "160", "voicing_threshold": "0.5",
+                             "features": #"{"type":"harmonic_spectrum","window":1024,"n_fft":2048,"fmin":31.70,"bins":360,"bins_per_octave":60,"harmonics":[0.5,1,2,3,4,5],"compression":1}"#])
+    }
 }
