@@ -18,6 +18,8 @@ struct JACKContext {
     /// Largest block the engine was prepared for; a larger JACK block is silenced until re-prepared.
     var maxBlock: Int
     var midi: JACKMIDIScheduler
+    /// The pitch voice's gap, kept to recompute it in frames when the rate changes.
+    var pitchGapSeconds: Double
 
     // audio thread
     var engineFrame: Int64 = 0

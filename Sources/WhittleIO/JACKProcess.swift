@@ -133,9 +133,10 @@ func jackReconfigure(_ ctx: UnsafeMutablePointer<JACKContext>, sampleRate: Doubl
     ctx.pointee.maxBlock = needed
     ctx.pointee.latency = Int64(engine.latencyFrames)
     ctx.pointee.midi.noteLength = Int64(rate * 0.05)
+    ctx.pointee.midi.pitchGap = Int64(rate * ctx.pointee.pitchGapSeconds)
     // prepare() restarts the engine's frame count: restart ours and the clock map with it,
     // keeping sounding notes' note-offs at the same distance.
-    for i in 0..<ctx.pointee.midi.pendingCount { ctx.pointee.midi.pending[i].offFrame -= ctx.pointee.engineFrame }
+    ctx.pointee.midi.rebase(by: -ctx.pointee.engineFrame)
     ctx.pointee.engineFrame = 0
     ctx.pointee.started = false
     ctx.setFlag(.latencyChanged, true)

@@ -134,7 +134,8 @@ public struct NeuralDetector {
             let confidence = output[best]
             if weight > 0 && confidence.isFinite {
                 let f0 = 10 * whittle_expf(cents / weight / 1200 * 0.6931472)
-                detections[0] = Detection(kind: .pitch, label: 0, position: (t + 1) * h - half,
+                let voiced: Int32 = confidence >= settings.voicingThreshold && f0 > 0 ? 1 : 0
+                detections[0] = Detection(kind: .pitch, label: voiced, position: (t + 1) * h - half,
                                           strength: min(1, max(0, confidence)), value: f0)
                 found = 1
             }

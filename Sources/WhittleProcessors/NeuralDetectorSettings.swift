@@ -19,6 +19,9 @@ public struct NeuralDetectorSettings: Sendable {
     public var combine = 3
     /// Where an event lies relative to its frame's centre, in samples at the model's rate.
     public var timeOffset = 0
+    /// Pitch: the confidence from which a frame counts as voiced (metadata `voicing_threshold`,
+    /// written by `whittle train`; 0.5 when absent). Pitch events carry label 1 when voiced, 0 when not.
+    public var voicingThreshold: Float = 0.5
 
     public init(metadata m: ModelMetadata, path: String) throws(DetectorError) {
         task = Task(rawValue: m.task ?? "other") ?? .other
@@ -75,6 +78,12 @@ public struct NeuralDetectorSettings: Sendable {
         if let text = m.raw["time_offset"] {
             guard let v = Int(text) else { throw DetectorError("\(path): metadata 'time_offset' must be an integer (samples)") }
             timeOffset = v
+        }
+        if let text = m.raw["voicing_threshold"] {
+            guard let v = Float(text), v.isFinite, v >= 0, v <= 1 else {
+                throw DetectorError("\(path): metadata 'voicing_threshold' must be a number in 0...1")
+            }
+            voicingThreshold = v
         }
     }
 }

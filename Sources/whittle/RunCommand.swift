@@ -29,6 +29,10 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("connect-midi"), help: "JACK MIDI port to connect whittle:midi_out to (repeatable).")
     var connectMIDI: [String] = []
     @Option(name: .customLong("midi-note"), help: "MIDI note for onset events (0-127).") var midiNote = 60
+    @Option(name: .customLong("pitch-channel"), help: "MIDI channel (1-16) of the pitch voice: a note at the nearest semitone while voiced, pitch bend following f0 (onsets and drums use channel 1).")
+    var pitchChannel = 2
+    @Option(name: .customLong("bend-range"), help: "Pitch-bend range of the receiving synth in semitones (0.5-24); a new pitch note starts when f0 moves more than 0.75 semitone (at most this range) from the held one.")
+    var bendRange: Double = 2
 
     @Option(help: "ALSA PCM device name (ALSA backend).") var device: String?
     @Option(help: "ALSA period size in frames.") var period = 256
@@ -42,6 +46,8 @@ struct RunCommand: ParsableCommand {
         }
         if let duration, !(duration > 0) { try bad("--duration must be > 0") }
         if !(0...127).contains(midiNote) { try bad("--midi-note must be in 0...127") }
+        if !(1...16).contains(pitchChannel) { try bad("--pitch-channel must be in 1...16") }
+        if !(bendRange >= 0.5 && bendRange <= 24) { try bad("--bend-range must be in 0.5...24 semitones") }
         if period <= 0 { try bad("--period must be > 0") }
         if periods < 2 { try bad("--periods must be >= 2") }
         if rate <= 0 { try bad("--rate must be > 0") }

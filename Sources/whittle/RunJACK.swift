@@ -6,6 +6,8 @@ extension RunCommand {
     func runJACK(engine: Engine) throws {
         var options = JACKHost.Options(serverName: server)
         options.onsetNote = UInt8(midiNote)
+        options.pitch.channel = UInt8(pitchChannel - 1)
+        options.pitch.bendRange = Float(bendRange)
         let host: JACKHost
         var pump: EventPump?
         do {
