@@ -23,9 +23,10 @@ public struct PitchMIDISettings: Sendable, Equatable {
 /// Turns engine events into MIDI messages placed inside the JACK block.
 ///
 /// Fixed-capacity storage allocated at setup; the per-block work is plain loops over it.
-/// Onsets and drum hits: a note-on lands at `event.frame + latency` (where the event is heard at
-/// the output), clamped into the block; its note-off follows `noteLength` frames later, possibly
-/// in a later block. Pitch: one monophonic voice on its own channel — a note at the nearest
+/// Every message lands at `event.frame + latency`, where the event is heard at the (latency
+/// delayed) output: an event reported before that frame's block waits in `deferred` until then.
+/// Onsets and drum hits: a note-on, and its note-off `noteLength` frames later, possibly in a
+/// later block. Pitch: one monophonic voice on its own channel — a note at the nearest
 /// semitone while voiced, 14-bit pitch bend following f0 within it, a new note when f0 moves
 /// more than `retriggerDistance` from it, a note-off when unvoiced or after a gap with no
 /// voiced pitch events.
@@ -35,6 +36,7 @@ struct JACKMIDIScheduler {
 
     static let pendingCapacity = 64
     static let queueCapacity = 256
+    static let deferredCapacity = 1024
     static let bendCentre = 8192
 
     var onsetNote: UInt8
@@ -45,6 +47,9 @@ struct JACKMIDIScheduler {
     var queue: UnsafeMutablePointer<Message>
     var queueCount = 0
     var bytes: UnsafeMutablePointer<UInt8>
+    /// Events whose output frame lies in a later block, in arrival order.
+    var deferred: UnsafeMutablePointer<Event>
+    var deferredCount = 0
 
     // Pitch voice: settings, then state (audio thread).
     var pitchChannel: UInt8
@@ -70,9 +75,11 @@ struct JACKMIDIScheduler {
         queue = .allocate(capacity: Self.queueCapacity)
         bytes = .allocate(capacity: 4)
         bytes.initialize(repeating: 0, count: 4)
+        deferred = .allocate(capacity: Self.deferredCapacity)
     }
 
     func deallocate() {
+        deferred.deallocate()
         pending.deallocate()
         queue.deallocate()
         bytes.deallocate()
@@ -82,6 +89,7 @@ struct JACKMIDIScheduler {
     mutating func clear() {
         pendingCount = 0
         queueCount = 0
+        deferredCount = 0
         pitchNote = -1
         pitchBend = Self.bendCentre
         lastVoiced = 0
@@ -90,6 +98,7 @@ struct JACKMIDIScheduler {
     /// Moves every stored frame by `delta` (the engine's frame count restarted).
     mutating func rebase(by delta: Int64) {
         for i in 0..<pendingCount { pending[i].offFrame += delta }
+        for i in 0..<deferredCount { deferred[i].frame += delta }
         lastVoiced += delta
     }
 
@@ -133,12 +142,29 @@ struct JACKMIDIScheduler {
                 i += 1
             }
         }
-        // Note-ons for this block's events.
+        // This block's events join those waiting for their output frame.
         var k = 0
         while k < count {
-            let event = events[k]
+            if deferredCount < Self.deferredCapacity {
+                deferred[deferredCount] = events[k]
+                deferredCount += 1
+            } else {
+                dropped += 1
+            }
             k += 1
-            let offset = min(max(event.frame + latency - blockStart, 0), Int64(frames - 1))
+        }
+        // Messages for the events heard in this block, in arrival order; later ones keep waiting.
+        var kept = 0
+        k = 0
+        while k < deferredCount {
+            let event = deferred[k]
+            k += 1
+            if event.frame + latency >= blockEnd {
+                deferred[kept] = event
+                kept += 1
+                continue
+            }
+            let offset = max(event.frame + latency - blockStart, 0)
             if event.kind == .pitch {
                 dropped += pitch(event, offset: offset, blockStart: blockStart)
                 continue
@@ -166,6 +192,7 @@ struct JACKMIDIScheduler {
                 dropped += 1
             }
         }
+        deferredCount = kept
         // A held pitch note with no voiced event for `pitchGap` frames ends where the gap ran out.
         if pitchNote >= 0 && lastVoiced + pitchGap < blockEnd {
             let offset = min(max(lastVoiced + pitchGap - blockStart, 0), Int64(frames - 1))

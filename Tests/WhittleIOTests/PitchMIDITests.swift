@@ -148,10 +148,14 @@ import WhittleDSP
         h.block([Event(kind: .onset, frame: 5, strength: 1), Event(kind: .pitch, label: 1, frame: 5, strength: 1, value: 440)])
         h.block([])
         h.block([Event(kind: .drum, label: 2, frame: 300, strength: 0.25)])
-        // 5 + 200 = 205 lies past block 0: the note-ons are clamped to its last frame (127), as before.
-        #expect(h.sent.contains { $0.bytes == [0x90, 60, 127] && $0.frame == 127 })
-        #expect(h.sent.contains { $0.bytes == [0x91, 69, 127] && $0.frame == 127 })
-        #expect(h.sent.contains { $0.bytes == [0x90, 42, 32] && $0.frame == 383 })
+        h.block([])
+        h.block([])
+        // Reported in block 0, heard at 5 + 200 = 205: the note-ons wait for block 1, frame 205.
+        #expect(h.sent.contains { $0.bytes == [0x90, 60, 127] && $0.frame == 205 })
+        #expect(h.sent.contains { $0.bytes == [0x91, 69, 127] && $0.frame == 205 })
+        #expect(h.sent.contains { $0.bytes == [0x90, 42, 32] && $0.frame == 500 })
+        #expect(h.sent.count == 3)                                 // 440 Hz is A4 exactly: no bend
+        #expect(h.midi.deferredCount == 0)
         #expect(h.dropped == 0)
     }
 }
