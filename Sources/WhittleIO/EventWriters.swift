@@ -33,7 +33,7 @@ public final class JSONLWriter: EventWriter {
         var line = "{\"t\":\(String(format: "%.6f", seconds)),\"frame\":\(event.frame),\"kind\":\"\(Self.kindName(event.kind))\""
         line += ",\"strength\":\(String(format: "%.4f", event.strength))"
         if event.kind == .drum { line += ",\"label\":\(event.label)" }
-        if event.kind == .pitch { line += ",\"f0\":\(String(format: "%.3f", event.value))" }
+        if event.kind == .pitch { line += ",\"f0\":\(String(format: "%.3f", event.value)),\"voiced\":\(event.label != 0)" }
         line += "}\n"
         handle.write(line.data(using: .utf8)!)
     }

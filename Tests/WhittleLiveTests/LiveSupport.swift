@@ -165,3 +165,29 @@ struct RunSummaryFigures {
     var recoveries: Int? { int(after: "recoveries ") }
     var alsaFrames: Int? { int(after: "alsa: frames ") }
 }
+
+extension Live {
+    /// A pitch "detector" whose output is always a bump at 440 Hz, confidence 0.98 (voiced), as a
+    /// safetensors file: 8-byte little-endian header length, JSON header, raw F32 data.
+    static func constantPitchModel(path: String) throws {
+        let graph = #"{"inputs":[{"name":"frame","shape":[256,1]}],"outputs":["pitch"],"nodes":[{"name":"flat","op":"flatten","inputs":["frame"]},{"name":"pitch","op":"dense","inputs":["flat"],"units":360,"activation":"sigmoid"}]}"#
+        let centre = (1200 * log2(440.0 / 10) - 1997.3794) / 20
+        let bias = (0..<360).map { Float(8 * exp(-pow(Double($0) - centre, 2) / 2) - 4) }
+        let weights = [Float](repeating: 0, count: 360 * 256)
+        var data = Data()
+        for v in weights + bias { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        let header: [String: Any] = [
+            "__metadata__": ["graph": graph, "task": "pitch", "sample_rate": "16000", "hop": "160",
+                             "features": #"{"type":"frames","size":256}"#],
+            "pitch.weight": ["dtype": "F32", "shape": [360, 256], "data_offsets": [0, weights.count * 4]],
+            "pitch.bias": ["dtype": "F32", "shape": [360], "data_offsets": [weights.count * 4, data.count]],
+        ]
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        while json.count % 8 != 0 { json.append(0x20) }
+        var file = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(json)
+        file.append(data)
+        try file.write(to: URL(fileURLWithPath: path))
+    }
+}
