@@ -161,6 +161,8 @@ public final class JACKHost {
         _ = ctx.pointee.midi.schedule(events: warm, count: 5, blockStart: 0, frames: frames, latency: 0)
         _ = ctx.pointee.midi.schedule(events: warm, count: 3, blockStart: Int64(frames), frames: frames, latency: 0)
         _ = ctx.pointee.midi.schedule(rt: ctx.pointee.rt, blockStart: 1 << 40, frames: frames, latency: 0)
+        _ = ctx.pointee.midi.schedule(events: warm, count: 3, blockStart: 1 << 41, frames: frames, latency: 0)
+        _ = ctx.pointee.midi.endAllNotes(offset: 0)
         ctx.pointee.midi.clear()
         guard jack_activate(client) == 0 else { throw JACKError.activation }
         for source in connectIn { try connect(source, "\(options.clientName):in_1") }
@@ -202,6 +204,10 @@ public final class JACKHost {
         guard !closed else { return }
         closed = true
         if !ctx.flag(.shutdown) {
+            // No note left hanging on the synths downstream: the next cycle ends every sounding
+            // note (a few ms; given up after 200 ms if the server does not run a cycle).
+            ctx.setFlag(.endNotes, true)
+            for _ in 0..<200 where !ctx.flag(.notesEnded) && !ctx.flag(.shutdown) { usleep(1000) }
             jack_deactivate(client)
             jack_client_close(client)
         }

@@ -85,6 +85,25 @@ struct JACKMIDIScheduler {
         bytes.deallocate()
     }
 
+    /// Appends a note-off at `offset` for every sounding note (onsets, drums, the pitch voice),
+    /// re-centres the pitch bend and forgets the events still waiting: the client is stopping.
+    /// Call after `schedule` for the block. Returns how many messages did not fit.
+    @_noLocks @_noAllocation
+    mutating func endAllNotes(offset: UInt32) -> Int {
+        var dropped = 0
+        for i in 0..<pendingCount {
+            if !push(Message(offset: offset, status: 0x80 | channel, data1: pending[i].note, data2: 0)) { dropped += 1 }
+        }
+        pendingCount = 0
+        if pitchNote >= 0 { dropped += endPitchNote(offset: Int64(offset)) }
+        if pitchBend != Self.bendCentre {
+            if push(Message(offset: offset, status: 0xE0 | pitchChannel, data1: 0, data2: 0x40)) { pitchBend = Self.bendCentre } else { dropped += 1 }
+        }
+        deferredCount = 0
+        sortQueue()
+        return dropped
+    }
+
     /// Forgets every sounding note without sending anything (after a warm-up run).
     mutating func clear() {
         pendingCount = 0

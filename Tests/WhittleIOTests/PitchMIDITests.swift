@@ -158,4 +158,19 @@ import WhittleDSP
         #expect(h.midi.deferredCount == 0)
         #expect(h.dropped == 0)
     }
+
+    /// Stopping ends every sounding note: onset/drum notes, the pitch voice (and its bend).
+    @Test func endAllNotesLeavesNothingHanging() {
+        let h = Harness()
+        h.block([Event(kind: .onset, frame: 0, strength: 1), Event(kind: .drum, label: 0, frame: 3, strength: 1),
+                 Event(kind: .pitch, label: 1, frame: 5, strength: 1, value: Self.hz(62.3))])
+        let before = h.sent.count
+        #expect(h.midi.endAllNotes(offset: 127) == 0)
+        let tail = (0..<h.midi.queueCount).map { h.midi.queue[$0] }
+        #expect(Set(tail.filter { $0.status == 0x80 }.map(\.data1)) == [60, 36])
+        #expect(tail.contains(Message(offset: 127, status: 0x81, data1: 62, data2: 0)))
+        #expect(tail.contains(Message(offset: 127, status: 0xE1, data1: 0, data2: 0x40)))
+        #expect(tail.count == 4 + before)   // the block's own messages stay in the queue, before them
+        #expect(h.midi.pendingCount == 0 && h.midi.pitchNote == -1 && h.midi.deferredCount == 0)
+    }
 }
