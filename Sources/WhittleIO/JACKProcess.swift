@@ -39,13 +39,16 @@ func jackProcess(_ ctx: UnsafeMutablePointer<JACKContext>, frames nframes: UInt3
         let blockStart = ctx.pointee.engineFrame
         let eventCount = ctx.pointee.rt.lastBlockEventCount
         if eventCount > 0 { ctx.bump(.events, by: UInt64(eventCount)) }
-        var dropped = ctx.pointee.midi.schedule(rt: ctx.pointee.rt, blockStart: blockStart, frames: frames,
-                                                latency: ctx.pointee.latency)
-        if ctx.flag(.endNotes) && !ctx.flag(.notesEnded) {
-            dropped += ctx.pointee.midi.endAllNotes(offset: UInt32(frames - 1))
-            ctx.setFlag(.notesEnded, true)
+        var dropped = 0
+        if !ctx.flag(.notesEnded) {    // once the last notes have ended, MIDI stays silent until deactivation
+            dropped += ctx.pointee.midi.schedule(rt: ctx.pointee.rt, blockStart: blockStart, frames: frames,
+                                                 latency: ctx.pointee.latency)
+            if ctx.flag(.endNotes) {
+                dropped += ctx.pointee.midi.endAllNotes(offset: UInt32(frames - 1))
+                ctx.setFlag(.notesEnded, true)
+            }
+            dropped += ctx.pointee.midi.write(to: midiBuffer)
         }
-        dropped += ctx.pointee.midi.write(to: midiBuffer)
         if dropped > 0 { ctx.bump(.midiDropped, by: UInt64(dropped)) }
         ctx.pointee.engineFrame = blockStart + Int64(frames)
     }

@@ -99,3 +99,53 @@ extension LiveTests {
         print("midi-match: \(report.joined(separator: "; ")); largest distance \(worstAll) frames; latency \(latency), signal at engine frame \(pad)")
     }
 }
+
+extension LiveTests {
+    /// The pitch voice end to end under JACK (48 kHz / 128), recorded on the frame clock: a model
+    /// that reports 440 Hz while it hears sound and unvoiced frames in silence gets 0.5 s of a
+    /// 440 Hz sine on `--pitch-channel 3`. On midi_out: one bend and one note-on A4 shortly after
+    /// the sine starts, nothing while it holds, and one note-off shortly after it stops.
+    @Test(.timeLimit(.minutes(1)))
+    func pitchVoiceOnMidiOut() throws {
+        let dir = try Live.scratch("pitch-voice")
+        let playrec = dir.appendingPathComponent("playrec")
+        try Live.compileC("Tests/jackclient/playrec.c", output: playrec, flags: ["-ljack"])
+        let model = dir.appendingPathComponent("pitch.safetensors").path
+        try Live.soundPitchModel(path: model)
+        let server = try DummyJACK(period: 128, in: dir)
+        defer { server.stop() }
+        let run = try Child(try Live.whittle(), ["run", "--server", server.name, "--chain", "model=\(model)", "--pitch-channel", "3"],
+                            in: dir, tag: "whittle")
+        defer { run.stop() }
+        try #require(run.waitFor("running on JACK", timeout: 20), "whittle did not start: \(run.stderr)")
+        let tone = 24000
+        let signal = (0..<tone).map { Float(0.3 * sin(2 * Double.pi * 440 * Double($0) / 48000)) } + [Float](repeating: 0, count: 48000)
+        try Signals.writeRaw(signal, to: dir.appendingPathComponent("tone.f32"))
+        let rec = dir.appendingPathComponent("rec.f32")
+        let pr = try Live.run(playrec.path, [server.name, dir.appendingPathComponent("tone.f32").path, rec.path, "\(signal.count)",
+                                             "whittle:in_1", "whittle:out_1", "midi=whittle:midi_out"], timeout: 30, in: dir)
+        try #require(pr.status == 0, "playrec failed: \(pr.stderr)")
+        run.signal(SIGTERM)
+        #expect(run.wait(timeout: 10) == 0)
+        let latency = try #require(RunSummaryFigures(text: run.stdout).latency)
+        let recorded = try String(contentsOf: URL(fileURLWithPath: rec.path + ".midi"), encoding: .utf8).split(separator: "\n").map {
+            let parts = $0.split(separator: " ")
+            return (frame: Int(parts[0]) ?? -1, bytes: parts.dropFirst().joined(separator: " "))
+        }
+        print("pitch-voice: latency \(latency), MIDI \(recorded.map { "\($0.frame): \($0.bytes)" })")
+        // One note-on A4 (0x45) and one note-off on channel 3, only small bends (within ±0.03
+        // semitone of centre: the confidence ramps at the tone's edges move the decoded f0 a little).
+        let ons = recorded.filter { $0.bytes.hasPrefix("92 45 ") }, offs = recorded.filter { $0.bytes == "82 45 00" }
+        try #require(ons.count == 1 && offs.count == 1, "expected one note-on and one note-off")
+        func smallBend(_ m: String) -> Bool {
+            let b = m.split(separator: " ").compactMap { Int($0, radix: 16) }
+            return b.count == 3 && b[0] == 0xE2 && abs((b[1] | b[2] << 7) - 8192) <= 128
+        }
+        #expect(recorded.allSatisfy { $0.bytes.hasPrefix("92 45 ") || $0.bytes == "82 45 00" || smallBend($0.bytes) })
+        #expect(recorded.first?.bytes.hasPrefix("92") == true || recorded.first?.frame == ons[0].frame, "a bend before the note")
+        #expect(recorded.last?.bytes == "82 45 00", "a message after the note-off")
+        // Voiced once enough of its 256-sample (16 ms) frame holds the tone, heard `latency` later.
+        #expect(ons[0].frame > 0 && ons[0].frame <= latency + 960, "note-on at \(ons[0].frame)")
+        #expect(offs[0].frame > tone && offs[0].frame <= tone + latency + 960, "note-off at \(offs[0].frame)")
+    }
+}
