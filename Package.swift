@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "WhittleDSPTests", dependencies: ["WhittleDSP"]),
         .testTarget(name: "WhittleEngineTests", dependencies: ["WhittleEngine", "WhittleIO"]),
         .testTarget(name: "WhittleLiveTests", dependencies: ["WhittleIO"]),
+        .testTarget(name: "WhittleIOTests", dependencies: ["WhittleIO", "WhittleEngine", "WhittleDSP"]),
         .testTarget(name: "WhittleNNTests", dependencies: ["WhittleNN"], exclude: ["Fixtures"]),
         .testTarget(name: "WhittleTrainTests", dependencies: ["WhittleTrain"]),
         .testTarget(name: "WhittleTrimTests", dependencies: ["WhittleTrim"]),

@@ -10,7 +10,8 @@ public struct Event: BitwiseCopyable, Equatable {
         case pitch = 2
     }
     public var kind: Kind
-    /// Class index for multi-class detectors (drums: 0 KD, 1 SD, 2 HH).
+    /// Class index for multi-class detectors (drums: 0 KD, 1 SD, 2 HH); pitch: 1 voiced, 0 unvoiced
+    /// (confidence below the model's voicing threshold).
     public var label: Int32
     /// Absolute host frame of the event (frames since the engine started).
     public var frame: Int64

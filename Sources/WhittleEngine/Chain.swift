@@ -50,7 +50,9 @@ final class Chain {
         for (i, p) in spec.processors.enumerated() {
             switch p {
             case .model:
-                let node = ModelNode(detector: detectors[nextDetector], hostRate: sampleRate, maxBlock: maxBlock)
+                // Staggered hop grids: the i-th of n models computes in other blocks than the rest.
+                let node = ModelNode(detector: detectors[nextDetector], hostRate: sampleRate, maxBlock: maxBlock,
+                                     stagger: (nextDetector, detectors.count))
                 nextDetector += 1
                 latency = max(latency, node.maxReportDelay)
                 nodes.advanced(by: i).initialize(to: .model(node))

@@ -74,6 +74,9 @@ public struct EngineRT: BitwiseCopyable {
     @_noLocks @_noAllocation
     public func lastBlockEvent(_ index: Int) -> Event { sink.block[index] }
 
+    /// The events of the last `render` call, `lastBlockEventCount` of them.
+    public var lastBlockEvents: UnsafePointer<Event> { @_noLocks @_noAllocation get { UnsafePointer(sink.block) } }
+
     /// Engine frame at which the next block starts.
     public var nextFrame: Int64 { state.pointee.frame }
 

@@ -71,10 +71,12 @@ struct ModelNode {
     let adapter: HopAdapter
     let detector: NeuralDetector
 
-    init(detector: NeuralDetector, hostRate: Int, maxBlock: Int) {
+    /// `stagger` = (i, n): the i-th of n model processors in the chain starts its hop grid
+    /// i/n of a hop early, so that their hops fall in different host blocks.
+    init(detector: NeuralDetector, hostRate: Int, maxBlock: Int, stagger: (index: Int, count: Int) = (0, 1)) {
         self.detector = detector
         adapter = HopAdapter(hostRate: hostRate, processorRate: detector.sampleRate,
-                             hop: detector.hopSize, maxBlock: maxBlock)
+                             hop: detector.hopSize, maxBlock: maxBlock, phase: detector.hopSize * stagger.index / max(1, stagger.count))
     }
 
     func deallocate() { adapter.deallocate(); detector.deallocate() }

@@ -18,6 +18,8 @@ struct JACKContext {
     /// Largest block the engine was prepared for; a larger JACK block is silenced until re-prepared.
     var maxBlock: Int
     var midi: JACKMIDIScheduler
+    /// The pitch voice's gap, kept to recompute it in frames when the rate changes.
+    var pitchGapSeconds: Double
 
     // audio thread
     var engineFrame: Int64 = 0
@@ -58,14 +60,17 @@ enum JACKShared {
 enum JACKFlag {
     /// paused: set by a reconfiguring thread; the process callback outputs silence and leaves the engine alone.
     /// inProcess: set by the process callback while it runs.
-    case paused, inProcess, shutdown, latencyChanged
-    static var count: Int { 4 }
+    /// endNotes: set by close(); the process callback ends every sounding note and sets notesEnded.
+    case paused, inProcess, shutdown, latencyChanged, endNotes, notesEnded
+    static var count: Int { 6 }
     @inline(__always) var index: Int {
         switch self {
         case .paused: 0
         case .inProcess: 1
         case .shutdown: 2
         case .latencyChanged: 3
+        case .endNotes: 4
+        case .notesEnded: 5
         }
     }
 }

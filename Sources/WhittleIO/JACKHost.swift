@@ -54,6 +54,8 @@ public final class JACKHost {
         public var clientName = "whittle"
         public var onsetNote: UInt8 = 60
         public var midiChannel: UInt8 = 0
+        /// Pitch events as a monophonic MIDI voice with pitch bend.
+        public var pitch = PitchMIDISettings()
         public var minMaxBlock = 4096
         public init(serverName: String? = nil) { self.serverName = serverName }
     }
@@ -115,7 +117,8 @@ public final class JACKHost {
             rt: engine.realtime, client: client, inPort: inPort, outPort: outPort, midiPort: midiPort,
             latency: Int64(engine.latencyFrames), maxBlock: maxBlock,
             midi: JACKMIDIScheduler(onsetNote: options.onsetNote, channel: options.midiChannel,
-                                    noteLength: Int64(rate * 0.05)),
+                                    noteLength: Int64(rate * 0.05), pitch: options.pitch, sampleRate: rate),
+            pitchGapSeconds: options.pitch.gapSeconds,
             shared: shared, flags: flags, engine: Unmanaged.passUnretained(engine), shutdownReason: reason))
 
         let arg = UnsafeMutableRawPointer(ctx)
@@ -146,8 +149,21 @@ public final class JACKHost {
     public func activate(connectIn: [String], connectOut: [String], connectMIDI: [String] = []) throws {
         // Warm our own per-block path (MIDI scheduling) off the audio thread; the engine's render
         // path was warmed by prepare() and is not run here, so its frame count stays at zero.
-        _ = ctx.pointee.midi.schedule(rt: ctx.pointee.rt, blockStart: 0, frames: blockSize, latency: ctx.pointee.latency)
-        ctx.pointee.midi.queueCount = 0
+        // Every branch runs once (onset, drum, voiced and unvoiced pitch, the gap), then all is forgotten.
+        let warm = UnsafeMutablePointer<Event>.allocate(capacity: 5)
+        defer { warm.deallocate() }
+        warm[0] = Event(kind: .onset, frame: 0, strength: 0.5)
+        warm[1] = Event(kind: .drum, label: 1, frame: 0, strength: 0.5)
+        warm[2] = Event(kind: .pitch, label: 1, frame: 0, strength: 0.5, value: 440)
+        warm[3] = Event(kind: .pitch, label: 1, frame: 1, strength: 0.5, value: 880)
+        warm[4] = Event(kind: .pitch, label: 0, frame: 2, strength: 0.1, value: 440)
+        let frames = max(blockSize, 8)
+        _ = ctx.pointee.midi.schedule(events: warm, count: 5, blockStart: 0, frames: frames, latency: 0)
+        _ = ctx.pointee.midi.schedule(events: warm, count: 3, blockStart: Int64(frames), frames: frames, latency: 0)
+        _ = ctx.pointee.midi.schedule(rt: ctx.pointee.rt, blockStart: 1 << 40, frames: frames, latency: 0)
+        _ = ctx.pointee.midi.schedule(events: warm, count: 3, blockStart: 1 << 41, frames: frames, latency: 0)
+        _ = ctx.pointee.midi.endAllNotes(offset: 0)
+        ctx.pointee.midi.clear()
         guard jack_activate(client) == 0 else { throw JACKError.activation }
         for source in connectIn { try connect(source, "\(options.clientName):in_1") }
         for dest in connectOut { try connect("\(options.clientName):out_1", dest) }
@@ -188,6 +204,10 @@ public final class JACKHost {
         guard !closed else { return }
         closed = true
         if !ctx.flag(.shutdown) {
+            // No note left hanging on the synths downstream: the next cycle ends every sounding
+            // note (a few ms; given up after 200 ms if the server does not run a cycle).
+            ctx.setFlag(.endNotes, true)
+            for _ in 0..<200 where !ctx.flag(.notesEnded) && !ctx.flag(.shutdown) { usleep(1000) }
             jack_deactivate(client)
             jack_client_close(client)
         }

@@ -39,9 +39,16 @@ func jackProcess(_ ctx: UnsafeMutablePointer<JACKContext>, frames nframes: UInt3
         let blockStart = ctx.pointee.engineFrame
         let eventCount = ctx.pointee.rt.lastBlockEventCount
         if eventCount > 0 { ctx.bump(.events, by: UInt64(eventCount)) }
-        var dropped = ctx.pointee.midi.schedule(rt: ctx.pointee.rt, blockStart: blockStart, frames: frames,
-                                                latency: ctx.pointee.latency)
-        dropped += ctx.pointee.midi.write(to: midiBuffer)
+        var dropped = 0
+        if !ctx.flag(.notesEnded) {    // once the last notes have ended, MIDI stays silent until deactivation
+            dropped += ctx.pointee.midi.schedule(rt: ctx.pointee.rt, blockStart: blockStart, frames: frames,
+                                                 latency: ctx.pointee.latency)
+            if ctx.flag(.endNotes) {
+                dropped += ctx.pointee.midi.endAllNotes(offset: UInt32(frames - 1))
+                ctx.setFlag(.notesEnded, true)
+            }
+            dropped += ctx.pointee.midi.write(to: midiBuffer)
+        }
         if dropped > 0 { ctx.bump(.midiDropped, by: UInt64(dropped)) }
         ctx.pointee.engineFrame = blockStart + Int64(frames)
     }
@@ -133,9 +140,10 @@ func jackReconfigure(_ ctx: UnsafeMutablePointer<JACKContext>, sampleRate: Doubl
     ctx.pointee.maxBlock = needed
     ctx.pointee.latency = Int64(engine.latencyFrames)
     ctx.pointee.midi.noteLength = Int64(rate * 0.05)
+    ctx.pointee.midi.pitchGap = Int64(rate * ctx.pointee.pitchGapSeconds)
     // prepare() restarts the engine's frame count: restart ours and the clock map with it,
     // keeping sounding notes' note-offs at the same distance.
-    for i in 0..<ctx.pointee.midi.pendingCount { ctx.pointee.midi.pending[i].offFrame -= ctx.pointee.engineFrame }
+    ctx.pointee.midi.rebase(by: -ctx.pointee.engineFrame)
     ctx.pointee.engineFrame = 0
     ctx.pointee.started = false
     ctx.setFlag(.latencyChanged, true)

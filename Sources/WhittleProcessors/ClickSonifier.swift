@@ -40,6 +40,9 @@ public struct ClickSonifier {
     public func setGain(_ gain: Float) { state.pointee.gain = gain }
 
     /// Schedules a click at an absolute frame; the oldest voice is stolen when all are busy.
+    /// Voices are kept sorted by (start frame, gain), so overlapping clicks are summed in the same
+    /// order however the events were delivered (several detectors report in block-size-dependent
+    /// order, and float addition is not associative).
     @_noLocks @_noAllocation
     public func schedule(frame: Int64, strength: Float) {
         let gain = state.pointee.gain * (0.25 + 0.75 * strength)
@@ -48,7 +51,12 @@ public struct ClickSonifier {
             for v in 1..<count { voices[v - 1] = voices[v] }
             count -= 1
         }
-        voices[count] = Voice(startFrame: frame, gain: gain)
+        var at = count
+        while at > 0 && (voices[at - 1].startFrame > frame || (voices[at - 1].startFrame == frame && voices[at - 1].gain > gain)) {
+            voices[at] = voices[at - 1]
+            at -= 1
+        }
+        voices[at] = Voice(startFrame: frame, gain: gain)
         state.pointee.voiceCount = count + 1
     }
 

@@ -148,7 +148,8 @@ public struct NeuralDetector {
             if weight > 0 && confidence.isFinite {
                 let f0 = 10 * whittle_expf(cents / weight / 1200 * 0.6931472)
                 // label 1 = voiced (confidence at or above the model's voicing threshold), 0 = not.
-                detections[0] = Detection(kind: .pitch, label: confidence >= voicingThreshold ? 1 : 0, position: (t + 1) * h - half,
+                let voiced: Int32 = confidence >= voicingThreshold && f0 > 0 ? 1 : 0
+                detections[0] = Detection(kind: .pitch, label: voiced, position: (t + 1) * h - half,
                                           strength: min(1, max(0, confidence)), value: f0)
                 found = 1
             }

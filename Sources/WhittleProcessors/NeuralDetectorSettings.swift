@@ -19,7 +19,8 @@ public struct NeuralDetectorSettings: Sendable {
     public var combine = 3
     /// Where an event lies relative to its frame's centre, in samples at the model's rate.
     public var timeOffset = 0
-    /// Pitch: frames whose confidence reaches this are voiced (metadata 'voicing_threshold').
+    /// Pitch: the confidence from which a frame counts as voiced (metadata `voicing_threshold`,
+    /// written by `whittle train`; 0.5 when absent). Pitch events carry label 1 when voiced, 0 when not.
     public var voicingThreshold: Float = 0.5
 
     public init(metadata m: ModelMetadata, path: String) throws(DetectorError) {

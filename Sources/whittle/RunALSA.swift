@@ -3,7 +3,7 @@ import WhittleEngine
 import WhittleIO
 
 extension RunCommand {
-    func runALSA(engine: Engine) throws {
+    func runALSA(engine: Engine, writers: [EventWriter]) throws {
         var options = ALSAHost.Options(device: device ?? "default")
         options.rate = rate
         options.period = period
@@ -12,7 +12,7 @@ extension RunCommand {
         var pump: EventPump?
         do {
             host = try ALSAHost(engine: engine, options: options)
-            pump = try startEventPump(engine: engine)
+            pump = startEventPump(engine: engine, writers: writers)
             try host.start()
         } catch let error as ALSAError {
             liveError("\(error)")
@@ -24,7 +24,7 @@ extension RunCommand {
                   + "\(r.sampleRate) Hz, \(r.format) x\(r.channels), period \(r.periodSize) x \(r.periods), chain \(chain)")
         let failure = waitForStop(poll: host.poll)
         host.stop()
-        stopEventPump(pump)
+        stopEventPump(pump, writers: writers)
         RunSummary(stats: engine.stats(), sampleRate: Double(host.sampleRate), backend: "alsa", alsa: host.report).print()
         if let failure {
             liveError(failure)

@@ -3,14 +3,16 @@ import WhittleEngine
 import WhittleIO
 
 extension RunCommand {
-    func runJACK(engine: Engine) throws {
+    func runJACK(engine: Engine, writers: [EventWriter]) throws {
         var options = JACKHost.Options(serverName: server)
         options.onsetNote = UInt8(midiNote)
+        options.pitch.channel = UInt8(pitchChannel - 1)
+        options.pitch.bendRange = Float(bendRange)
         let host: JACKHost
         var pump: EventPump?
         do {
             host = try JACKHost(engine: engine, options: options)
-            pump = try startEventPump(engine: engine)
+            pump = startEventPump(engine: engine, writers: writers)
             try host.activate(connectIn: connectIn, connectOut: connectOut, connectMIDI: connectMIDI)
         } catch let error as JACKError {
             liveError("\(error)")
@@ -20,7 +22,7 @@ extension RunCommand {
                   + "\(host.blockSize) frames/block, latency \(host.latencyFrames) frames, chain \(chain)")
         let failure = waitForStop(poll: host.poll)
         host.close()
-        stopEventPump(pump)
+        stopEventPump(pump, writers: writers)
         RunSummary(stats: engine.stats(), sampleRate: Double(host.sampleRate), backend: "jack", jack: host.report).print()
         if let failure {
             liveError("JACK server shut down: \(failure)")

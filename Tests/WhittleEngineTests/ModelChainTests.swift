@@ -46,6 +46,20 @@ import WhittleIO
         let result = try run(dir + "/in.wav", chain: "model=\(dir)/pitch.safetensors", block: 256)
         #expect(result.events.count >= 190, "one pitch event per 10 ms hop")   // 2 s at 100 hops/s, less the first frame
         #expect(result.events.allSatisfy { $0.kind == .pitch && abs($0.value - 440) < 1 && $0.strength > 0.9 })
+        #expect(result.events.allSatisfy { $0.label == 1 }, "confidence above the default 0.5: voiced")
+    }
+
+    /// Pitch events carry the model's voicing decision (metadata voicing_threshold) in their label.
+    @Test func pitchVoicingFollowsTheModelsThreshold() throws {
+        let dir = TestSignals.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TinyModels.constantPitch(path: dir + "/pitch.safetensors", voicingThreshold: "0.9999")
+        try TestSignals.write(TestSignals.notes(rate: 48000, seconds: 1), to: dir + "/in.wav")
+        let result = try run(dir + "/in.wav", chain: "model=\(dir)/pitch.safetensors", block: 256)
+        #expect(!result.events.isEmpty)
+        #expect(result.events.allSatisfy { $0.label == 0 && abs($0.value - 440) < 1 }, "confidence below 0.9999: unvoiced, f0 kept")
+        try TinyModels.constantPitch(path: dir + "/bad.safetensors", voicingThreshold: "high")
+        #expect(throws: (any Error).self) { try run(dir + "/in.wav", chain: "model=\(dir)/bad.safetensors", block: 256) }
     }
 
     /// The pitch front end in the engine: a harmonic tone at 220 Hz is reported at 220 Hz (50 cents),

@@ -30,3 +30,16 @@ extension LiveTests {
         #expect(block.status == 2, "--block 0: \(block.status.map(String.init) ?? "timeout") \(block.stderr)")
     }
 }
+
+extension LiveTests {
+    /// A malformed --osc destination is bad usage: one line naming it, exit 2, before any JACK work.
+    @Test func badOSCDestinationIsBadUsage() throws {
+        let whittle = try Live.whittle()
+        for bad in ["localhost", "127.0.0.1:0", "127.0.0.1:port"] {
+            let result = try Live.run(whittle, ["run", "--server", "wt-none-\(getpid())", "--osc", bad, "--duration", "1"], timeout: 10)
+            #expect(result.status == 2, "--osc \(bad): \(result.status.map(String.init) ?? "timeout")")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].contains("--osc '\(bad)'"), "stderr: \(result.stderr)")
+        }
+    }
+}

@@ -165,3 +165,55 @@ struct RunSummaryFigures {
     var recoveries: Int? { int(after: "recoveries ") }
     var alsaFrames: Int? { int(after: "alsa: frames ") }
 }
+
+extension Live {
+    /// Writes a safetensors model file: 8-byte little-endian header length, JSON header, raw F32 data.
+    static func writeModel(path: String, metadata: [String: String], tensors: [(String, [Int], [Float])]) throws {
+        var header: [String: Any] = ["__metadata__": metadata]
+        var data = Data()
+        for (name, shape, values) in tensors {
+            let start = data.count
+            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+            header[name] = ["dtype": "F32", "shape": shape, "data_offsets": [start, data.count]]
+        }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        while json.count % 8 != 0 { json.append(0x20) }
+        var file = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(json)
+        file.append(data)
+        try file.write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Output bins of a bump at 440 Hz on the CREPE axis (20-cent bins, bin 0 at 1997.38 cents above 10 Hz).
+    static func bump440() -> [Float] {
+        let centre = (1200 * log2(440.0 / 10) - 1997.3794) / 20
+        return (0..<360).map { Float(exp(-pow(Double($0) - centre, 2) / 2)) }
+    }
+
+    /// A pitch "detector" whose output is always a bump at 440 Hz, confidence 0.98 (voiced).
+    static func constantPitchModel(path: String) throws {
+        let graph = #"{"inputs":[{"name":"frame","shape":[256,1]}],"outputs":["pitch"],"nodes":[{"name":"flat","op":"flatten","inputs":["frame"]},{"name":"pitch","op":"dense","inputs":["flat"],"units":360,"activation":"sigmoid"}]}"#
+        try writeModel(path: path, metadata: ["graph": graph, "task": "pitch", "sample_rate": "16000", "hop": "160",
+                                              "features": #"{"type":"frames","size":256}"#],
+                       tensors: [("pitch.weight", [360, 256], [Float](repeating: 0, count: 360 * 256)),
+                                 ("pitch.bias", [360], bump440().map { 8 * $0 - 4 })])
+    }
+
+    /// A pitch "detector" that hears whether there is sound: the bump at 440 Hz scaled by the mean
+    /// |x| of its (normalised) 256-sample frame. Silence (an all-zero frame) is unvoiced (confidence
+    /// 0.02), a sine voiced (about 0.98): dense 256→512 relu with weights [I; −I] gives |x|, then
+    /// dense 512→360 sigmoid with weights 8·bump/230 and bias −4.
+    static func soundPitchModel(path: String) throws {
+        let graph = #"{"inputs":[{"name":"frame","shape":[256,1]}],"outputs":["pitch"],"nodes":[{"name":"flat","op":"flatten","inputs":["frame"]},{"name":"abs","op":"dense","inputs":["flat"],"units":512,"activation":"relu"},{"name":"pitch","op":"dense","inputs":["abs"],"units":360,"activation":"sigmoid"}]}"#
+        var w1 = [Float](repeating: 0, count: 512 * 256)
+        for j in 0..<256 { w1[j * 256 + j] = 1; w1[(256 + j) * 256 + j] = -1 }
+        let bump = bump440()
+        var w2 = [Float](repeating: 0, count: 360 * 512)
+        for i in 0..<360 { for k in 0..<512 { w2[i * 512 + k] = 8 * bump[i] / 230 } }
+        try writeModel(path: path, metadata: ["graph": graph, "task": "pitch", "sample_rate": "16000", "hop": "160",
+                                              "features": #"{"type":"frames","size":256}"#],
+                       tensors: [("abs.weight", [512, 256], w1), ("abs.bias", [512], [Float](repeating: 0, count: 512)),
+                                 ("pitch.weight", [360, 512], w2), ("pitch.bias", [360], [Float](repeating: -4, count: 360))])
+    }
+}

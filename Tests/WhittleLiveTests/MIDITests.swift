@@ -29,7 +29,9 @@ extension LiveTests {
                                                dir.appendingPathComponent("rec.f32").path, "64",
                                                "whittle:in_1", "whittle:out_1", "realtime"], timeout: 30, in: dir)
         try #require(feed.status == 0, "playrec failed: \(feed.stderr)")
-        usleep(200_000)
+        // The last note-off comes latency + 50 ms after the last onset (notes sound where the
+        // delayed output does): leave it time to reach jack_midi_dump before stopping.
+        usleep(500_000)
         run.signal(SIGTERM)
         #expect(run.wait(timeout: 10) == 0)
         usleep(200_000)

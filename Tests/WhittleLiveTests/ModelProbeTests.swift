@@ -7,8 +7,14 @@ import Testing
 extension LiveTests {
     @Test(.timeLimit(.minutes(2)))
     func modelChainMakesNoAllocationLockOrSyscall() throws {
+        // Three staggered models (onset, the shipped drums, a constant 440 Hz pitch model whose
+        // events drive the MIDI pitch voice) and the clicks.
         let model = Live.root.appendingPathComponent("Models/test/onset-medium.safetensors").path
-        let (counts, _) = try probeRun(chain: "model=\(model),click", seconds: 11)   // 11 s so that ≥ 10 s are counted even when the dummy server skips cycles under load
+        let drums = Live.root.appendingPathComponent("Models/drums.safetensors").path
+        let pitch = try Live.scratch("pitch-model").appendingPathComponent("pitch.safetensors").path
+        try Live.constantPitchModel(path: pitch)
+        let (counts, summary) = try probeRun(chain: "model=\(model),model=\(drums),model=\(pitch),click", seconds: 11)
+        #expect((summary.events ?? 0) > 500, "the pitch model reports about 100 events per second")   // 11 s so that ≥ 10 s are counted even when the dummy server skips cycles under load
         #expect((counts["counted_sections"] ?? 0) >= 10 * 750, "too few checked blocks: \(counts["counted_sections"] ?? 0)")
         for name in Self.probedCalls {
             #expect(counts[name] == 0, "\(name) called \(counts[name] ?? 0) times on the audio thread")

@@ -29,6 +29,61 @@ enum Signals {
         return x
     }
 
+    /// A drum-machine-like pattern over a plucked melody: kicks (pitch-dropping sine), snares
+    /// (noise + 190 Hz body), closed hi-hats (differenced noise) and decaying harmonic tones,
+    /// on a 125 ms grid with a few silent steps, so the onset and drum models all have work.
+    static func drumPattern(seconds: Double, rate: Int = 48000, seed: UInt32 = 7) -> [Float] {
+        let n = Int(seconds * Double(rate))
+        var x = [Float](repeating: 0, count: n)
+        var state = seed
+        func noise() -> Float {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(Int32(bitPattern: state)) / Float(Int32.max)
+        }
+        let r = Float(rate)
+        let step = rate / 8
+        //           K  .  H  .  S  .  H  K  .  K  H  .  S  .  H  T
+        let pattern = "K.H.S.HK.KH.S.HT"
+        let melody: [Float] = [220, 247, 262, 294, 330, 294, 262, 247]
+        var k = 0
+        var at = rate / 4
+        while at + rate / 4 < n {
+            let kind = Array(pattern)[k % pattern.count]
+            switch kind {
+            case "K":
+                var phase: Float = 0
+                for i in 0..<(rate / 4) {
+                    let t = Float(i) / r
+                    phase += 2 * .pi * (50 + 90 * expf(-t * 30)) / r
+                    x[at + i] += 0.8 * sinf(phase) * expf(-t * 12)
+                }
+            case "S":
+                for i in 0..<(rate / 5) {
+                    let t = Float(i) / r
+                    x[at + i] += 0.45 * noise() * expf(-t * 25) + 0.3 * sinf(2 * .pi * 190 * t) * expf(-t * 30)
+                }
+            case "H":
+                var last: Float = 0
+                for i in 0..<(rate / 20) {
+                    let t = Float(i) / r
+                    let v = noise()
+                    x[at + i] += 0.35 * (v - last) * expf(-t * 80)
+                    last = v
+                }
+            case "T":
+                let f = melody[(k / pattern.count) % melody.count]
+                for i in 0..<(rate / 3) {
+                    let t = Float(i) / r
+                    x[at + i] += 0.3 * (sinf(2 * .pi * f * t) + 0.5 * sinf(4 * .pi * f * t) + 0.25 * sinf(6 * .pi * f * t)) * expf(-t * 6)
+                }
+            default: break
+            }
+            k += 1
+            at += step
+        }
+        return x
+    }
+
     static func writeRaw(_ x: [Float], to url: URL) throws {
         try x.withUnsafeBytes { try Data($0).write(to: url) }
     }

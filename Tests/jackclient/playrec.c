@@ -6,14 +6,17 @@
 // server has entered freewheel; that cycle's frame time S is printed as "start_frame S".
 // The recording holds the frames from S on: recording[i] is the test port at frame S + i.
 //
-// With a 7th argument "realtime" the server is left in normal mode (for probe runs that need
+// With an extra argument "realtime" the server is left in normal mode (for probe runs that need
 // a live signal at real-time pace; the recording is then not guaranteed to be gapless).
+// With "midi=PORT", the recorder also records that MIDI port on the same clock and writes
+// OUT.f32.midi: one line per event, "FRAME B0 B1 B2" (FRAME relative to S, bytes in hex).
 //
-// usage: playrec SERVER IN.f32 OUT.f32 RECORD_FRAMES SINK_PORT SOURCE_PORT [realtime]
+// usage: playrec SERVER IN.f32 OUT.f32 RECORD_FRAMES SINK_PORT SOURCE_PORT [realtime] [midi=PORT]
 // It exits once the whole signal has been played and RECORD_FRAMES recorded.
 // (raw native-endian float32 mono files)
 #define _GNU_SOURCE
 #include <jack/jack.h>
+#include <jack/midiport.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +29,12 @@ static long signal_frames;
 static float *recording;
 static long record_frames;
 static jack_client_t *player, *recorder;
-static jack_port_t *play_port, *rec_port;
+static jack_port_t *play_port, *rec_port, *midi_port;
+
+#define MIDI_CAPACITY 65536
+static struct { long frame; int size; unsigned char bytes[3]; } midi_events[MIDI_CAPACITY];
+static long midi_count;       // written by rec_process only, read after deactivation
+static long midi_lost;
 
 static int freewheeling;      // set by the freewheel callback
 static int armed;             // set by main once freewheel is on
@@ -60,6 +68,20 @@ static int rec_process(jack_nframes_t n, void *arg) {
     long t = (long)(jack_nframes_t)(jack_last_frame_time(recorder) - (jack_nframes_t)s);
     for (jack_nframes_t i = 0; i < n; i++)
         if (t + (long)i >= 0 && t + (long)i < record_frames) recording[t + i] = in[i];
+    if (midi_port) {
+        void *mb = jack_port_get_buffer(midi_port, n);
+        jack_nframes_t count = jack_midi_get_event_count(mb);
+        for (jack_nframes_t k = 0; k < count; k++) {
+            jack_midi_event_t ev;
+            if (jack_midi_event_get(&ev, mb, k) != 0) continue;
+            if (t + (long)ev.time < 0 || t + (long)ev.time >= record_frames) continue;
+            if (midi_count >= MIDI_CAPACITY) { midi_lost++; continue; }
+            midi_events[midi_count].frame = t + (long)ev.time;
+            midi_events[midi_count].size = ev.size < 3 ? (int)ev.size : 3;
+            for (int b = 0; b < midi_events[midi_count].size; b++) midi_events[midi_count].bytes[b] = ev.buffer[b];
+            midi_count++;
+        }
+    }
     if (t + (long)n >= record_frames) __atomic_store_n(&recorded_done, 1, __ATOMIC_RELEASE);
     return 0;
 }
@@ -82,8 +104,14 @@ static void sleep_ms(int ms) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 7 && argc != 8) { fprintf(stderr, "usage: playrec SERVER IN.f32 OUT.f32 RECORD_FRAMES SINK_PORT SOURCE_PORT [realtime]\n"); return 2; }
-    int freewheel = !(argc == 8 && strcmp(argv[7], "realtime") == 0);
+    if (argc < 7) { fprintf(stderr, "usage: playrec SERVER IN.f32 OUT.f32 RECORD_FRAMES SINK_PORT SOURCE_PORT [realtime] [midi=PORT]\n"); return 2; }
+    int freewheel = 1;
+    const char *midi_source = NULL;
+    for (int a = 7; a < argc; a++) {
+        if (strcmp(argv[a], "realtime") == 0) freewheel = 0;
+        else if (strncmp(argv[a], "midi=", 5) == 0) midi_source = argv[a] + 5;
+        else { fprintf(stderr, "playrec: unknown argument %s\n", argv[a]); return 2; }
+    }
     const char *server = argv[1];
     FILE *f = fopen(argv[2], "rb");
     if (!f) { perror(argv[2]); return 2; }
@@ -100,12 +128,14 @@ int main(int argc, char **argv) {
     recorder = open_client("playrec_rec", server);
     play_port = jack_port_register(player, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
     rec_port = jack_port_register(recorder, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
+    if (midi_source) midi_port = jack_port_register(recorder, "midi_in", JACK_DEFAULT_MIDI_TYPE, JackPortIsInput, 0);
     jack_set_process_callback(player, play_process, NULL);
     jack_set_process_callback(recorder, rec_process, NULL);
     jack_set_freewheel_callback(player, on_freewheel, NULL);
     if (jack_activate(player) || jack_activate(recorder)) { fprintf(stderr, "playrec: cannot activate\n"); return 1; }
     if (jack_connect(player, jack_port_name(play_port), argv[5])) { fprintf(stderr, "playrec: cannot connect to %s\n", argv[5]); return 1; }
     if (jack_connect(recorder, argv[6], jack_port_name(rec_port))) { fprintf(stderr, "playrec: cannot connect from %s\n", argv[6]); return 1; }
+    if (midi_source && jack_connect(recorder, midi_source, jack_port_name(midi_port))) { fprintf(stderr, "playrec: cannot connect from %s\n", midi_source); return 1; }
 
     if (freewheel) {
         if (jack_set_freewheel(player, 1)) { fprintf(stderr, "playrec: cannot start freewheel\n"); return 1; }
@@ -126,6 +156,19 @@ int main(int argc, char **argv) {
     f = fopen(argv[3], "wb");
     if (!f || fwrite(recording, sizeof(float), record_frames, f) != (size_t)record_frames) { perror(argv[3]); return 1; }
     fclose(f);
+    if (midi_source) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s.midi", argv[3]);
+        f = fopen(path, "w");
+        if (!f) { perror(path); return 1; }
+        for (long i = 0; i < midi_count; i++) {
+            fprintf(f, "%ld", midi_events[i].frame);
+            for (int b = 0; b < midi_events[i].size; b++) fprintf(f, " %02x", midi_events[i].bytes[b]);
+            fprintf(f, "\n");
+        }
+        fclose(f);
+        if (midi_lost) { fprintf(stderr, "playrec: %ld MIDI events did not fit\n", midi_lost); return 1; }
+    }
     printf("start_frame %lld\n", (long long)start_frame);
     jack_client_close(recorder);
     jack_client_close(player);
