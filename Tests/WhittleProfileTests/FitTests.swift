@@ -28,6 +28,23 @@ import Testing
         #expect(LeastSquares.residual(rows, y, beta) <= LeastSquares.residual(rows, y, [10, 2, 0]) + 1e-9)
     }
 
+    /// The active-set solver (used past 12 columns) reaches the exhaustive search's optimum.
+    @Test func activeSetMatchesExhaustiveSearch() throws {
+        var seed: UInt64 = 12345
+        func next() -> Double { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Double(seed >> 11) / Double(1 << 53) }
+        for trial in 0..<20 {
+            let k = 3 + trial % 6
+            let rows = (0..<30).map { _ in (0..<k).map { _ in next() * 10 } }
+            let truth = (0..<k).map { j in j % 3 == 1 ? -next() : next() * 5 }
+            let y = rows.map { r in zip(r, truth).reduce(0) { $0 + $1.0 * $1.1 } + next() - 0.5 }
+            let exhaustive = try #require(LeastSquares.nonNegative(rows, y))
+            let active = try #require(LeastSquares.activeSet(rows, y))
+            #expect(active.allSatisfy { $0 >= 0 })
+            let a = LeastSquares.residual(rows, y, active), e = LeastSquares.residual(rows, y, exhaustive)
+            #expect(abs(a - e) <= 1e-6 * max(e, 1), "trial \(trial): active-set residual \(a), exhaustive \(e)")
+        }
+    }
+
     @Test func costCoefficientsFitSyntheticLayers() throws {
         let truth = CostCoefficients(constant: 20, perMAC: 0.07, perByte: 0.01, perStep: 4)
         var points: [CalibrationPoint] = []
