@@ -6,8 +6,10 @@ public struct SparseFilterbank {
     public let bandCount: Int
     let starts: UnsafeMutablePointer<Int32>
     let lengths: UnsafeMutablePointer<Int32>
-    let weights: UnsafeMutablePointer<Float>   // bandCount * maxLength
-    let maxLength: Int
+    /// Where band b's weights begin in `weights` (packed back to back: thousands of narrow pitch
+    /// bands would otherwise pad to the widest one and spill the cache between frames).
+    let offsets: UnsafeMutablePointer<Int32>
+    let weights: UnsafeMutablePointer<Float>
 
     /// Log-spaced centres; bands that would fall on the same bin are merged.
     public static func logarithmic(fftSize: Int, sampleRate: Double, bandsPerOctave: Double,
@@ -87,25 +89,28 @@ public struct SparseFilterbank {
 
     init(triangles: [(start: Int, weights: [Float])]) {
         bandCount = triangles.count
-        maxLength = triangles.map { $0.weights.count }.max() ?? 1
         starts = .allocate(capacity: max(bandCount, 1))
         lengths = .allocate(capacity: max(bandCount, 1))
-        weights = RawBuffer.floats(bandCount * maxLength)
+        offsets = .allocate(capacity: max(bandCount, 1))
+        weights = RawBuffer.floats(triangles.reduce(0) { $0 + $1.weights.count })
+        var offset = 0
         for (b, t) in triangles.enumerated() {
             starts[b] = Int32(t.start)
             lengths[b] = Int32(t.weights.count)
-            for (k, w) in t.weights.enumerated() { weights[b * maxLength + k] = w }
+            offsets[b] = Int32(offset)
+            for (k, w) in t.weights.enumerated() { weights[offset + k] = w }
+            offset += t.weights.count
         }
     }
 
-    public func deallocate() { starts.deallocate(); lengths.deallocate(); weights.deallocate() }
+    public func deallocate() { starts.deallocate(); lengths.deallocate(); offsets.deallocate(); weights.deallocate() }
 
     /// bands[b] = Σ magnitude[k] · weight over band b.
     @_noLocks @_noAllocation
     public func apply(_ magnitude: UnsafePointer<Float>, into bands: UnsafeMutablePointer<Float>) {
         for b in 0..<bandCount {
             let start = Int(starts[b]), count = Int(lengths[b])
-            let w = weights + b * maxLength
+            let w = weights + Int(offsets[b])
             var acc: Float = 0
             for k in 0..<count { acc += magnitude[start + k] * w[k] }
             bands[b] = acc
