@@ -8,8 +8,11 @@ public struct FeatureSettings: Sendable, Equatable {
         case logMel(fftSize: Int, bands: Int, minHz: Double, maxHz: Double, compression: Float)
         /// The last `size` raw samples, normalised to zero mean and unit variance (CREPE).
         case frames(size: Int)
-        /// Harmonic log-frequency spectrum (pitch): `bins` centres spaced `binsPerOctave` per octave
-        /// from `minHz`, each read at the listed multiples (harmonics) of the centre; a `window`-sample
+        /// Harmonic log-frequency spectrum (pitch; Bittner et al.'s harmonic CQT from one STFT):
+        /// `bins` rows spaced `binsPerOctave` per octave from `minHz`; column h holds the row's
+        /// spectrum at harmonic h of its frequency, i.e. the same log-frequency spectrum shifted by
+        /// round(binsPerOctave · log2 h) rows (exact for ½, 2, 4; within 6 cents for 3 and 5 at 60
+        /// per octave), so one spectrum of a few hundred bands serves every column. A `window`-sample
         /// Hann frame zero-padded to `fftSize`; value log(1 + compression · mean magnitude).
         /// Laid out [bin][harmonic], i.e. a (frequency × channel) image with one channel per harmonic.
         case harmonicSpectrum(window: Int, fftSize: Int, minHz: Double, bins: Int, binsPerOctave: Int,
@@ -43,9 +46,9 @@ public struct FeatureSettings: Sendable, Equatable {
         }
     }
 
-    /// Centre frequencies of a harmonic spectrum's rows.
-    public static func logCentres(minHz: Double, bins: Int, binsPerOctave: Int) -> [Double] {
-        (0..<bins).map { minHz * pow(2, Double($0) / Double(binsPerOctave)) }
+    /// Row shift of each harmonic column: round(binsPerOctave · log2 h).
+    public static func harmonicShifts(_ harmonics: [Double], binsPerOctave: Int) -> [Int] {
+        harmonics.map { Int((Double(binsPerOctave) * log2($0)).rounded()) }
     }
 }
 
@@ -56,10 +59,17 @@ public struct FeatureExtractor {
     /// list they are reference-counted, and this struct is copied on the audio thread.)
     public let hop: Int
     let stft: STFTFrame
-    /// Mel or harmonic bands; nil for raw frames.
+    /// Mel or log-frequency bands; nil for raw frames.
     let bands: SparseFilterbank?
     let compression: Float
     let count: Int
+    /// Log band values before the harmonic columns are gathered from them (`bands.bandCount`).
+    let bandValues: UnsafeMutablePointer<Float>
+    /// Harmonic spectrum: rows, columns and each column's offset into `bandValues`; 0 columns
+    /// means the bands are the features.
+    let rows: Int
+    let columns: Int
+    let columnOffsets: UnsafeMutablePointer<Int32>
     /// `settings.count` values, valid after `push`.
     public let features: UnsafeMutablePointer<Float>
 
@@ -68,6 +78,7 @@ public struct FeatureExtractor {
         count = settings.count
         features = RawBuffer.floats(count)
         let rate = Double(settings.sampleRate)
+        var offsets: [Int] = []
         switch settings.kind {
         case .logMel(let n, let b, let lo, let hi, let c):
             stft = STFTFrame(size: n, hop: settings.hop)
@@ -79,20 +90,38 @@ public struct FeatureExtractor {
             compression = 1
         case .harmonicSpectrum(let window, let n, let lo, let bins, let perOctave, let harmonics, let c):
             stft = STFTFrame(size: window, hop: settings.hop, fftSize: n)
-            bands = .harmonicLogFrequency(fftSize: n, sampleRate: rate,
-                                          centresHz: FeatureSettings.logCentres(minHz: lo, bins: bins, binsPerOctave: perOctave),
-                                          harmonics: harmonics, binsPerOctave: Double(perOctave))
+            // One log-frequency axis from the lowest to the highest row any column reads.
+            let shifts = FeatureSettings.harmonicShifts(harmonics, binsPerOctave: perOctave)
+            let low = shifts.min()!, high = bins - 1 + shifts.max()!
+            bands = .logFrequency(fftSize: n, sampleRate: rate,
+                                  centresHz: (low...high).map { lo * pow(2, Double($0) / Double(perOctave)) },
+                                  binsPerOctave: Double(perOctave))
+            offsets = shifts.map { $0 - low }
             compression = c
         }
+        columns = offsets.count
+        rows = columns > 0 ? count / columns : count
+        columnOffsets = .allocate(capacity: max(columns, 1))
+        for (i, o) in offsets.enumerated() { columnOffsets[i] = Int32(o) }
+        bandValues = RawBuffer.floats(bands?.bandCount ?? 1)
     }
 
-    public func deallocate() { stft.deallocate(); bands?.deallocate(); features.deallocate() }
+    public func deallocate() {
+        stft.deallocate(); bands?.deallocate(); features.deallocate(); bandValues.deallocate(); columnOffsets.deallocate()
+    }
     public func reset() { stft.reset() }
 
     /// Consumes one hop and computes the features of the frame ending with it.
     @_noLocks @_noAllocation
     public func push(_ hop: UnsafePointer<Float>) {
-        if let bands {
+        if let bands, columns > 0 {
+            stft.push(hop)
+            bands.apply(stft.magnitude, into: bandValues)
+            for b in 0..<bands.bandCount { bandValues[b] = whittle_log1pf(compression * bandValues[b]) }
+            for k in 0..<rows {
+                for h in 0..<columns { features[k * columns + h] = bandValues[k + Int(columnOffsets[h])] }
+            }
+        } else if let bands {
             stft.push(hop)
             bands.apply(stft.magnitude, into: features)
             for b in 0..<count { features[b] = whittle_log1pf(compression * features[b]) }

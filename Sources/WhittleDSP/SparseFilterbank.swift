@@ -36,29 +36,25 @@ public struct SparseFilterbank {
         return SparseFilterbank(edgesInBins: edges, binCount: fftSize / 2 + 1)
     }
 
-    /// Harmonic log-frequency spectrum (Bittner et al.'s harmonic CQT, from one STFT): for each
-    /// centre frequency f (row) and harmonic h (column, e.g. 0.5, 1, 2, 3…), one band at h·f whose
-    /// triangle spans the neighbouring log-spaced centres (never narrower than ±1 FFT bin, where it
-    /// becomes linear interpolation between bins). Weights sum to one, so bands are mean magnitudes.
-    /// Band index = row · harmonics.count + column; bands above Nyquist are zero.
-    public static func harmonicLogFrequency(fftSize: Int, sampleRate: Double, centresHz: [Double],
-                                            harmonics: [Double], binsPerOctave: Double) -> SparseFilterbank {
+    /// Log-frequency bands at the given centres (spaced `binsPerOctave` per octave): each triangle
+    /// spans the neighbouring centres, never narrower than ±1 FFT bin (where it becomes linear
+    /// interpolation between bins). Weights sum to one, so bands are mean magnitudes; bands at or
+    /// above Nyquist are zero.
+    public static func logFrequency(fftSize: Int, sampleRate: Double, centresHz: [Double], binsPerOctave: Double) -> SparseFilterbank {
         let binHz = sampleRate / Double(fftSize)
         let binCount = fftSize / 2 + 1
         let spread = pow(2.0, 1.0 / binsPerOctave)
         var triangles: [(start: Int, weights: [Float])] = []
         for f in centresHz {
-            for h in harmonics {
-                let mid = h * f / binHz
-                let halfWidth = max(mid * (spread - 1), 1)
-                let first = max(0, Int((mid - halfWidth).rounded(.up))), last = min(binCount - 1, Int((mid + halfWidth).rounded(.down)))
-                var w: [Float] = []
-                if first <= last, mid < Double(binCount - 1) {
-                    for k in first...last { w.append(Float(max(0, 1 - abs(Double(k) - mid) / halfWidth))) }
-                }
-                let sum = w.reduce(0, +)
-                triangles.append(sum > 0 ? (first, w.map { $0 / sum }) : (0, [0]))
+            let mid = f / binHz
+            let halfWidth = max(mid * (spread - 1), 1)
+            let first = max(0, Int((mid - halfWidth).rounded(.up))), last = min(binCount - 1, Int((mid + halfWidth).rounded(.down)))
+            var w: [Float] = []
+            if first <= last, mid < Double(binCount - 1) {
+                for k in first...last { w.append(Float(max(0, 1 - abs(Double(k) - mid) / halfWidth))) }
             }
+            let sum = w.reduce(0, +)
+            triangles.append(sum > 0 ? (first, w.map { $0 / sum }) : (0, [0]))
         }
         return SparseFilterbank(triangles: triangles)
     }

@@ -122,11 +122,15 @@ public struct FrontEndWork: Sendable, Equatable {
             let size = Double(max(1, int("size", 1024)))
             return FrontEndWork(type: "frontend_frames", macs: 0, bytes: 16 * size)
         case "harmonic_spectrum":
-            // FFT, then many narrow bands (a few bins each) with one log1p per band: its own type,
-            // since log-mel's per-band cost is that of wide mel triangles.
-            let n = Double(max(2, int("n_fft", 2048)))
-            let bands = Double(max(1, int("bins", 360)) * max(1, (object["harmonics"] as? [Any])?.count ?? 6))
-            return FrontEndWork(type: "frontend_harmonic", macs: n / 2 * log2(n), bytes: 4 * (4 * n + n / 2) + 8 * bands, steps: bands)
+            // FFT, one log-frequency spectrum spanning every harmonic column's rows (one log1p per
+            // band), then the columns gathered from it: its own type, since log-mel's per-band cost is
+            // that of wide mel triangles.
+            let n = Double(max(2, int("n_fft", 2048))), bins = max(1, int("bins", 360)), perOctave = max(1, int("bins_per_octave", 60))
+            let harmonics = ((object["harmonics"] as? [Any]) ?? [0.5, 1, 2, 3, 4, 5]).compactMap { ($0 as? NSNumber)?.doubleValue }.filter { $0 > 0 }
+            let shifts = harmonics.map { Int((Double(perOctave) * log2($0)).rounded()) }
+            let bands = Double(bins + (shifts.max() ?? 0) - (shifts.min() ?? 0))
+            let gathered = Double(bins * max(1, harmonics.count))
+            return FrontEndWork(type: "frontend_harmonic", macs: n / 2 * log2(n), bytes: 4 * (4 * n + n / 2) + 16 * bands + 8 * gathered, steps: bands)
         default:
             throw ProfileError.badInput("metadata 'features': unknown type '\(type)' (expected logmel, frames or harmonic_spectrum)")
         }
