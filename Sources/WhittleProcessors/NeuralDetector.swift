@@ -145,7 +145,8 @@ public struct NeuralDetector {
                 cents += output[i] * (20 * Float(i) + 1997.3794)
             }
             let confidence = output[best]
-            if weight > 0 && confidence.isFinite {
+            // No estimate for frames centred before the stream began (they hear mostly padding).
+            if weight > 0 && confidence.isFinite && (t + 1) * h >= half {
                 let f0 = 10 * whittle_expf(cents / weight / 1200 * 0.6931472)
                 // label 1 = voiced (confidence at or above the model's voicing threshold), 0 = not.
                 let voiced: Int32 = confidence >= voicingThreshold && f0 > 0 ? 1 : 0
