@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "WhittleEval"),
         // Offline world: training, trimming, latency profiles.
         .target(name: "WhittleTrain", dependencies: ["WhittleNN", "COpenBLAS"], swiftSettings: realtimeFlags),
-        .target(name: "WhittleProfile", dependencies: ["WhittleNN", "WhittleEngine"]),
+        .target(name: "WhittleProfile", dependencies: ["WhittleNN", "WhittleEngine", "WhittleDSP"]),
         .target(name: "WhittleTrim", dependencies: ["WhittleTrain", "WhittleNN", "WhittleProfile"]),
         // Offline world: the detectors' training tasks (rendered data -> features and frame targets).
         .target(name: "WhittleTasks", dependencies: ["WhittleTrain", "WhittleData", "WhittleEval", "WhittleDSP"]),
@@ -55,8 +55,8 @@ let package = Package(
         .executableTarget(name: "whittle-fuzz-loader", dependencies: ["WhittleNN"]),
 
         .testTarget(name: "WhittleDSPTests", dependencies: ["WhittleDSP"]),
-        .testTarget(name: "WhittleEngineTests", dependencies: ["WhittleEngine", "WhittleIO"]),
-        .testTarget(name: "WhittleLiveTests", dependencies: ["WhittleIO"]),
+        .testTarget(name: "WhittleEngineTests", dependencies: ["WhittleEngine", "WhittleIO", "WhittleNN"]),
+        .testTarget(name: "WhittleLiveTests", dependencies: ["WhittleIO", "WhittleNN"]),
         .testTarget(name: "WhittleIOTests", dependencies: ["WhittleIO", "WhittleEngine", "WhittleDSP"]),
         .testTarget(name: "WhittleNNTests", dependencies: ["WhittleNN"], exclude: ["Fixtures"]),
         .testTarget(name: "WhittleTrainTests", dependencies: ["WhittleTrain"]),

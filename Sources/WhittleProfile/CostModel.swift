@@ -5,6 +5,7 @@
 // per-block and per-sample work, the resampler's taps, and the frames it completes.
 
 import Foundation
+import WhittleDSP
 import WhittleNN
 
 /// ns = constant + perMAC·MACs + perByte·bytes + perStep·steps, for one cost type.
@@ -127,7 +128,7 @@ public struct FrontEndWork: Sendable, Equatable {
             // that of wide mel triangles.
             let n = Double(max(2, int("n_fft", 2048))), bins = max(1, int("bins", 360)), perOctave = max(1, int("bins_per_octave", 60))
             let harmonics = ((object["harmonics"] as? [Any]) ?? [0.5, 1, 2, 3, 4, 5]).compactMap { ($0 as? NSNumber)?.doubleValue }.filter { $0 > 0 }
-            let shifts = harmonics.map { Int((Double(perOctave) * log2($0)).rounded()) }
+            let shifts = FeatureSettings.harmonicShifts(harmonics, binsPerOctave: perOctave)
             let bands = Double(bins + (shifts.max() ?? 0) - (shifts.min() ?? 0))
             let gathered = Double(bins * max(1, harmonics.count))
             return FrontEndWork(type: "frontend_harmonic", macs: n / 2 * log2(n), bytes: 4 * (4 * n + n / 2) + 16 * bands + 8 * gathered, steps: bands)

@@ -1,23 +1,12 @@
 import Foundation
+import WhittleNN
 
-/// Writes small safetensors model files for engine tests (the format: 8-byte little-endian
-/// header length, JSON header with `__metadata__`, raw little-endian F32 data).
+/// Writes small model files for engine tests with the project's own safetensors writer.
 enum TinyModels {
     static func write(path: String, graph: String, tensors: [(String, [Int], [Float])], metadata: [String: String]) throws {
-        var header: [String: Any] = ["__metadata__": metadata.merging(["graph": graph]) { a, _ in a }]
-        var data = Data()
-        for (name, shape, values) in tensors {
-            let start = data.count
-            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-            header[name] = ["dtype": "F32", "shape": shape, "data_offsets": [start, data.count]]
-        }
-        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-        while json.count % 8 != 0 { json.append(0x20) }
-        var file = Data()
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
-        file.append(json)
-        file.append(data)
-        try file.write(to: URL(fileURLWithPath: path))
+        try ModelFile(graph: ModelGraph.parse(json: graph),
+                      tensors: Dictionary(uniqueKeysWithValues: tensors.map { ($0.0, TensorData(shape: $0.1, values: $0.2)) }),
+                      metadata: metadata).write(path: path)
     }
 
     /// An "onset detector" that is really a loudness detector: sigmoid(w · logmel + b).

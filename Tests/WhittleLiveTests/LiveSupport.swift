@@ -1,4 +1,5 @@
 import Foundation
+import WhittleNN
 import Testing
 
 /// All live tests share the two cores and start their own JACK servers: run them one at a time.
@@ -167,22 +168,12 @@ struct RunSummaryFigures {
 }
 
 extension Live {
-    /// Writes a safetensors model file: 8-byte little-endian header length, JSON header, raw F32 data.
+    /// Writes a model file with the project's own safetensors writer (`metadata["graph"]` is the graph JSON).
     static func writeModel(path: String, metadata: [String: String], tensors: [(String, [Int], [Float])]) throws {
-        var header: [String: Any] = ["__metadata__": metadata]
-        var data = Data()
-        for (name, shape, values) in tensors {
-            let start = data.count
-            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-            header[name] = ["dtype": "F32", "shape": shape, "data_offsets": [start, data.count]]
-        }
-        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-        while json.count % 8 != 0 { json.append(0x20) }
-        var file = Data()
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
-        file.append(json)
-        file.append(data)
-        try file.write(to: URL(fileURLWithPath: path))
+        var meta = metadata
+        let graph = try ModelGraph.parse(json: meta.removeValue(forKey: "graph") ?? "")
+        try ModelFile(graph: graph, tensors: Dictionary(uniqueKeysWithValues: tensors.map { ($0.0, TensorData(shape: $0.1, values: $0.2)) }),
+                      metadata: meta).write(path: path)
     }
 
     /// Output bins of a bump at 440 Hz on the CREPE axis (20-cent bins, bin 0 at 1997.38 cents above 10 Hz).

@@ -2,15 +2,21 @@ import Foundation
 
 /// Deterministic test audio and the file formats the tests exchange with the binaries.
 enum Signals {
+    /// Uniform noise in [−1, 1] from a 32-bit LCG: the same samples on every machine.
+    struct Noise {
+        var state: UInt32
+        mutating func next() -> Float {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(Int32(bitPattern: state)) / Float(Int32.max)
+        }
+    }
+
     /// Noise bursts, decaying tones and clicks, spaced so the onset detector fires on each.
     static func bursts(seconds: Double, rate: Int = 48000, seed: UInt32 = 1) -> [Float] {
         let n = Int(seconds * Double(rate))
         var x = [Float](repeating: 0, count: n)
-        var state = seed
-        func noise() -> Float {
-            state = state &* 1_664_525 &+ 1_013_904_223
-            return Float(Int32(bitPattern: state)) / Float(Int32.max)
-        }
+        var generator = Noise(state: seed)
+        func noise() -> Float { generator.next() }
         var k = 0
         var at = Int(0.2 * Double(rate))
         while at + rate / 20 < n {
@@ -35,11 +41,8 @@ enum Signals {
     static func drumPattern(seconds: Double, rate: Int = 48000, seed: UInt32 = 7) -> [Float] {
         let n = Int(seconds * Double(rate))
         var x = [Float](repeating: 0, count: n)
-        var state = seed
-        func noise() -> Float {
-            state = state &* 1_664_525 &+ 1_013_904_223
-            return Float(Int32(bitPattern: state)) / Float(Int32.max)
-        }
+        var generator = Noise(state: seed)
+        func noise() -> Float { generator.next() }
         let r = Float(rate)
         let step = rate / 8
         //           K  .  H  .  S  .  H  K  .  K  H  .  S  .  H  T

@@ -82,6 +82,18 @@ import WhittleNN
         #expect(p50 == p50.sorted() && Set(p50).count == 4)
     }
 
+    /// The pitch front end is its own cost type, and its band count is the one shared spectrum
+    /// the columns are gathered from (360 rows + 139 rows up for ×5 + 60 down for ×½), not rows × columns.
+    @Test func harmonicFrontEndCountsTheSharedBands() throws {
+        let features = #"{"type":"harmonic_spectrum","window":1024,"n_fft":2048,"fmin":31.7,"bins":360,"bins_per_octave":60,"harmonics":[0.5,1,2,3,4,5],"compression":1}"#
+        let work = try FrontEndWork.from(featuresJSON: features)
+        #expect(work.type == "frontend_harmonic")
+        #expect(work.steps == 559)
+        #expect(work.macs == 1024 * 11)
+        let fewer = try FrontEndWork.from(featuresJSON: features.replacingOccurrences(of: "[0.5,1,2,3,4,5]", with: "[1,2]"))
+        #expect(fewer.steps == 420)
+    }
+
     @Test func graphCostMatchesHandCountsForTheTinyModel() throws {
         let work = try ModelWork(try Self.testModel("onset-tiny"))
         #expect(work.sampleRate == 16000 && work.hop == 160 && work.frontEnd.type == "frontend_logmel")
