@@ -12,14 +12,18 @@ public final class Engine: @unchecked Sendable {
     public static let maxBlockLimit = 16_384
 
     public private(set) var spec: ChainSpec
+    /// Models run a hop's front end and its network in consecutive blocks (see ModelNode): a
+    /// lower worst block for one more block of latency.
+    public let splitFrames: Bool
     public private(set) var sampleRate: Int = 0
     public private(set) var maxBlock: Int = 0
     private var chain: Chain?
     private var retiring: [Chain] = []
     private var rt: EngineRT?
 
-    public init(chain: ChainSpec) {
+    public init(chain: ChainSpec, splitFrames: Bool = false) {
         self.spec = chain
+        self.splitFrames = splitFrames
     }
 
     deinit { release() }
@@ -44,7 +48,7 @@ public final class Engine: @unchecked Sendable {
             throw .badSetting("block size \(maxBlock) out of range (1...\(Engine.maxBlockLimit))")
         }
         let rate = Int(sampleRate)
-        let chain = try Chain(spec: spec, sampleRate: rate, maxBlock: maxBlock)   // fails before anything is released
+        let chain = try Chain(spec: spec, sampleRate: rate, maxBlock: maxBlock, splitFrames: splitFrames)   // fails before anything is released
         release()
         let latency = chain.eventLatency
         var drySize = 1
@@ -141,7 +145,7 @@ public final class Engine: @unchecked Sendable {
         guard let rt else { throw .badSetting("swap before prepare") }
         collectRetired()
         if rt.slots[0] != nil { throw .badSetting("a chain swap is already pending") }
-        let next = try Chain(spec: newSpec, sampleRate: sampleRate, maxBlock: maxBlock)
+        let next = try Chain(spec: newSpec, sampleRate: sampleRate, maxBlock: maxBlock, splitFrames: splitFrames)
         if next.eventLatency > rt.state.pointee.latency {
             throw .badSetting("chain '\(newSpec)' needs \(next.eventLatency) frames of latency, more than the prepared \(rt.state.pointee.latency); prepare again instead")
         }

@@ -63,6 +63,11 @@ public final class Model: @unchecked Sendable {
         frame = t &+ 1
     }
 
+    /// Counts a frame without running it (the engine had no time for it): strided layers stay on
+    /// their frame grid; streaming histories simply miss the frame.
+    @_noLocks @_noAllocation
+    public func skipFrame() { frame = frame &+ 1 }
+
     /// Clears all streaming state, as if the model had just been built.
     public func reset() {
         for i in 0..<nodeCount { schedule[i].slot.reset() }

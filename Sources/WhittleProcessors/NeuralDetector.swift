@@ -113,10 +113,39 @@ public struct NeuralDetector {
     /// Consumes one hop; afterwards `detections[0..<detectionCount]` holds what was found.
     @_noLocks @_noAllocation
     public func process(hop: UnsafePointer<Float>) -> Int {
+        begin(hop: hop)
+        return complete()
+    }
+
+    /// The first half of `process(hop:)`: the front end, up to the model's input buffer. The
+    /// engine may call `complete()` one block later, so that the two halves of a frame's work
+    /// land in different blocks; nothing else may touch this detector in between.
+    @_noLocks @_noAllocation
+    public func begin(hop: UnsafePointer<Float>) {
         extractor.push(hop)
         let n = featureCount
         for k in 0..<n { input[k] = extractor.features[k] }
+    }
+
+    /// The second half: the network and the decoding. Returns how many detections it found.
+    @_noLocks @_noAllocation
+    public func complete() -> Int {
         model._withUnsafeGuaranteedRef { $0.process() }
+        return decode()
+    }
+
+    /// A frame the engine had no time for (deadline bypass): the clocks advance as if the model had
+    /// answered 0, so later events keep their true positions. Returns detections confirmed meanwhile.
+    @_noLocks @_noAllocation
+    public func skip() -> Int {
+        model._withUnsafeGuaranteedRef { $0.skipFrame() }
+        for i in 0..<outputCount { output[i] = 0 }
+        return decode()
+    }
+
+    /// Turns the model's output for the frame just run into detections.
+    @_noLocks @_noAllocation
+    func decode() -> Int {
         let t = counters[0]
         counters[0] = t + 1
         let h = hopSize, half = halfFrame

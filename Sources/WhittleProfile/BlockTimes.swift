@@ -24,11 +24,18 @@ public struct BlockTimes: Codable, Sendable, Equatable {
     }
 }
 
-enum Quantile {
+public enum Quantile {
     /// Nearest-rank quantile of an ascending array (0 for an empty one).
     static func of(_ sorted: [Double], _ q: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let rank = Int((q * Double(sorted.count)).rounded(.up))
         return sorted[Swift.max(0, Swift.min(sorted.count - 1, rank - 1))]
+    }
+
+    /// The median of unsorted values (mean of the middle two for an even count; 0 for none).
+    public static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let s = values.sorted(), m = s.count / 2
+        return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
     }
 }

@@ -2,6 +2,7 @@
 // fitted from. `predict` turns a model file into block times without running it.
 
 import Foundation
+import WhittleEngine
 import WhittleNN
 
 public struct DeviceProfile: Codable, Sendable {
@@ -87,12 +88,13 @@ public struct DeviceProfile: Codable, Sendable {
     // MARK: - Prediction
 
     /// Predicted block time of the model's processor in the engine, at host `rate` and `block`.
-    public func predict(_ model: ModelFile, block: Int, rate: Int) throws -> BlockTimes {
-        try prediction(for: ModelWork(model), block: block, rate: rate).times
+    public func predict(_ model: ModelFile, block: Int, rate: Int, splitFrames: Bool = false) throws -> BlockTimes {
+        try prediction(for: ModelWork(model), block: block, rate: rate, splitFrames: splitFrames).times
     }
 
     /// The prediction with its parts, for reports.
-    public func prediction(for work: ModelWork, block: Int, rate: Int) throws -> Prediction {
+    /// `splitFrames`: the engine runs each frame's network one block after its front end (WhittleEngine.FrameSplit).
+    public func prediction(for work: ModelWork, block: Int, rate: Int, splitFrames: Bool = false) throws -> Prediction {
         guard block >= 1, rate >= 1 else { throw ProfileError.badInput("block and rate must be positive") }
         func cost(_ type: String, _ macs: Double, _ bytes: Double, _ steps: Double) throws -> Double {
             guard let c = layers[type] else {
@@ -116,9 +118,17 @@ public struct DeviceProfile: Codable, Sendable {
         func base(_ b: Int) -> Double { engine.ns(block: block, outputs: Double(converted[b]), schedule: schedule) }
         // Skip the first blocks: the resampler's start-up delay is not steady state.
         let steady = (n / 10)..<n
-        let points = steady.map { base($0) + Double(frames[$0]) * meanFrame }
+        // Front ends and networks run in each block, as ModelNode.run schedules them.
+        let split = splitFrames && FrameSplit.applies(hop: work.hop, modelRate: work.sampleRate, hostRate: rate, maxBlock: block)
+        func blockWork(_ b: Int, layers: Double) -> Double {
+            let k = Double(frames[b])
+            guard split else { return base(b) + k * (frontEnd + layers) }
+            let carried: Double = b > 0 && frames[b - 1] > 0 ? 1 : 0
+            return base(b) + k * frontEnd + (carried + max(0, k - 1)) * layers
+        }
+        let points = steady.map { blockWork($0, layers: meanLayers) }
         let typical = points.sorted()
-        let worst = steady.map { base($0) + Double(frames[$0]) * worstFrame }.max() ?? 0
+        let worst = steady.map { blockWork($0, layers: allLayers) }.max() ?? 0
         // p50 of all blocks, each scattered around its predicted (median) time as measured here.
         let spread = blockSpread.flatMap { $0.isValid ? $0 : nil }
         let p50 = spread.map { $0.quantile(0.5, times: points, frames: Array(frames[steady])) } ?? Quantile.of(typical, 0.5)

@@ -20,11 +20,11 @@ public enum LatencyMeasurement {
     /// `warmupSeconds` of untimed blocks run first, after the engine's own warm-up.
     public static func measure(chain: String, block: Int, rate: Int, seconds: Double, paced: Bool = true,
                                warmupSeconds: Double = 0.25, allocations: Int? = nil,
-                               schedule: FrameSchedule? = nil) throws -> ProfileMeasurement {
+                               schedule: FrameSchedule? = nil, splitFrames: Bool = false) throws -> ProfileMeasurement {
         guard seconds > 0, seconds.isFinite else { throw ProfileError.badInput("measurement time must be positive, got \(seconds) s") }
         let spec: ChainSpec
         do { spec = try ChainSpec.parse(chain) } catch { throw ProfileError.badInput(error.description) }
-        let engine = Engine(chain: spec)
+        let engine = Engine(chain: spec, splitFrames: splitFrames)
         do { try engine.prepare(sampleRate: Double(rate), maxBlock: block) } catch { throw ProfileError.badInput(error.description) }
         let blocks = max(1, Int(seconds * Double(rate) / Double(block)))
         let warmup = warmupBlocks(block: block, rate: rate, seconds: warmupSeconds)

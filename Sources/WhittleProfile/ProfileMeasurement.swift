@@ -38,6 +38,16 @@ public struct ProfileMeasurement: Codable, Sendable {
 
     public var periodMicroseconds: Double { Double(block) * 1e6 / Double(rate) }
 
+    /// Of repeated runs of one configuration, the run whose p50 is the median (the lower middle
+    /// for an even count), carrying the allocations of all runs. `runs` must not be empty.
+    public static func medianRun(_ runs: [ProfileMeasurement]) -> ProfileMeasurement {
+        let sorted = runs.sorted { $0.times.p50 < $1.times.p50 }
+        var m = sorted[(sorted.count - 1) / 2]
+        let counted = runs.compactMap(\.times.allocations)
+        m.times.allocations = counted.isEmpty ? nil : counted.reduce(0, +)
+        return m
+    }
+
     init(target: String, block: Int, rate: Int, paced: Bool, loop: RenderLoopResult, allocations: Int?, schedule: FrameSchedule?) {
         self.target = target
         self.block = block

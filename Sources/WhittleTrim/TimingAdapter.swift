@@ -15,12 +15,15 @@ public struct ProfileTimer: TicketTimer {
     /// Seconds of audio per measurement (paced in real time); 0 = do not measure here.
     public var seconds: Double
     public var profile: DeviceProfile?
+    /// Time tickets as the engine runs them with split frames (network one block after the front end).
+    public var splitFrames: Bool
 
-    public init(block: Int, rate: Int, seconds: Double, profile: DeviceProfile?) {
+    public init(block: Int, rate: Int, seconds: Double, profile: DeviceProfile?, splitFrames: Bool = false) {
         self.block = block
         self.rate = rate
         self.seconds = seconds
         self.profile = profile
+        self.splitFrames = splitFrames
     }
 
     public func times(_ model: ModelFile) throws -> TicketTimes {
@@ -32,14 +35,14 @@ public struct ProfileTimer: TicketTimer {
                 let path = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-trim-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).safetensors").path
                 try view.write(path: path)
                 defer { try? FileManager.default.removeItem(atPath: path) }
-                let t = try LatencyMeasurement.measure(chain: "model=\(path)", block: block, rate: rate, seconds: seconds, paced: false).times
+                let t = try LatencyMeasurement.measure(chain: "model=\(path)", block: block, rate: rate, seconds: seconds, paced: false, splitFrames: splitFrames).times
                 measured = (t.p50, t.p999)
             } else {
                 let t = try ModelTiming.measure(view, block: block, rate: rate, seconds: seconds)
                 measured = (t.p50, t.p999)
             }
         }
-        let predicted = try profile.map { try $0.predict(view, block: block, rate: rate).p999 }
+        let predicted = try profile.map { try $0.predict(view, block: block, rate: rate, splitFrames: splitFrames).p999 }
         return TicketTimes(measured: measured, predicted: predicted)
     }
 

@@ -32,6 +32,9 @@ struct ProcessCommand: ParsableCommand {
     @Option(help: "Write all events as JSON lines ('-' for standard output).")
     var events: String?
 
+    @Flag(help: "Run each model's network one block after its front end (hops ≥ 2 blocks apart only): a lower worst block for one more block of latency.")
+    var splitFrames = false
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -44,7 +47,7 @@ struct ProcessCommand: ParsableCommand {
     func run() throws {
         do {
             let spec = try ChainSpec.parse(chain)
-            let engine = Engine(chain: spec)
+            let engine = Engine(chain: spec, splitFrames: splitFrames)
             var writers: [EventWriter] = []
             if let onsets { writers.append(OnsetListWriter(path: onsets)) }
             if let drums { writers.append(DrumListWriter(path: drums)) }

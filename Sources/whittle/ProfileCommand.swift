@@ -36,6 +36,10 @@ struct ProfileCommand: ParsableCommand {
     var profile: String?
     @Flag(help: "With --predict: do not also measure the model here.")
     var noMeasure = false
+    @Option(help: "Measure everything this many times, round by round, and keep the median (profiles: the run with the median p50; --predict: median p50 and p99.9).")
+    var `repeat`: Int = 1
+    @Flag(help: "Run each model's network one block after its front end (hops ≥ 2 blocks apart only): a lower worst block for one more block of latency.")
+    var splitFrames = false
     @Flag(help: "Render blocks back to back instead of one per block period.")
     var fast = false
     @Option(help: "Allocation probe: a built rtprobe.so or the rtprobe.c source (default: found and compiled).")
@@ -66,6 +70,7 @@ struct ProfileCommand: ParsableCommand {
 
     func check() throws {
         guard seconds > 0, seconds.isFinite, calibrationSeconds > 0 else { throw ProfileError.badInput("--seconds must be positive") }
+        guard (1...20).contains(`repeat`) else { throw ProfileError.badInput("--repeat \(`repeat`) out of range (1...20)") }
         guard (16_000...192_000).contains(rate) else { throw ProfileError.badInput("--rate \(rate) out of range (16000...192000)") }
         if predictions.isEmpty {
             guard !(models.isEmpty && chains.isEmpty) else { throw ProfileError.badInput("give --model, --chain or --predict (see --help)") }
@@ -90,7 +95,7 @@ struct ProfileCommand: ParsableCommand {
     /// Measures one chain at one block size: in a probed child when the probe is available.
     func measure(_ chain: String, block: Int, schedule: FrameSchedule?, seconds: Double, probe: AllocationProbe?) throws -> ProfileMeasurement {
         guard let probe else {
-            return try LatencyMeasurement.measure(chain: chain, block: block, rate: rate, seconds: seconds, paced: !fast, schedule: schedule)
+            return try LatencyMeasurement.measure(chain: chain, block: block, rate: rate, seconds: seconds, paced: !fast, schedule: schedule, splitFrames: splitFrames)
         }
         let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-profile-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json")
@@ -98,6 +103,7 @@ struct ProfileCommand: ParsableCommand {
         var args = ["profile", "--child-measure", chain, "--child-out", out.path, "--block", "\(block)", "--rate", "\(rate)", "--seconds", "\(seconds)"]
         if let schedule { args += ["--child-schedule", "\(schedule.modelRate),\(schedule.hop)"] }
         if fast { args.append("--fast") }
+        if splitFrames { args.append("--split-frames") }
         // Skip the engine's warm-up renders in prepare and our own untimed blocks.
         let warm = LatencyMeasurement.enginePrepareRenders(block: block, rate: rate)
             + LatencyMeasurement.warmupBlocks(block: block, rate: rate, seconds: 0.25)
@@ -119,7 +125,7 @@ struct ProfileCommand: ParsableCommand {
             let p = text.split(separator: ",").compactMap { Int($0) }
             if p.count == 2 { schedule = FrameSchedule(hostRate: rate, modelRate: p[0], hop: p[1], block: b) }
         }
-        let m = try LatencyMeasurement.measure(chain: chain, block: b, rate: rate, seconds: seconds, paced: !fast, schedule: schedule)
+        let m = try LatencyMeasurement.measure(chain: chain, block: b, rate: rate, seconds: seconds, paced: !fast, schedule: schedule, splitFrames: splitFrames)
         try JSONEncoder().encode(m).write(to: URL(fileURLWithPath: path))
     }
 
@@ -131,53 +137,85 @@ struct ProfileCommand: ParsableCommand {
         return ("model=\(path)", FrameSchedule(hostRate: rate, modelRate: work.sampleRate, hop: work.hop, block: block), work)
     }
 
+    /// One configuration to measure: a chain at one block size.
+    struct Job {
+        enum Kind { case target, engineCalibration, contextCalibration }
+        var label: String
+        var chain: String
+        var block: Int
+        var schedule: FrameSchedule?
+        var seconds: Double
+        var work: ModelWork?
+        var kind: Kind
+    }
+
     func runMeasurements() throws {
         let sizes = try blocks()
         for path in models { _ = try target(model: path, block: sizes[0]) }   // bad files fail before any timing
         let probe = probeLibrary
         note(probe.map { "allocation probe: \($0.library)" } ?? "allocation probe: not available (allocations not counted)")
-        ProfileReport.header()
-        var measured: [(ProfileMeasurement, ModelWork?)] = []
+        var jobs: [Job] = []
         for path in models {
             for b in sizes {
                 let t = try target(model: path, block: b)
-                let m = try measure(t.chain, block: b, schedule: t.schedule, seconds: seconds, probe: probe)
-                ProfileReport.row(path, m)
-                measured.append((m, t.work))
+                jobs.append(Job(label: path, chain: t.chain, block: b, schedule: t.schedule, seconds: seconds, work: t.work, kind: .target))
             }
         }
         for chain in chains {
-            for b in sizes {
-                let m = try measure(chain, block: b, schedule: nil, seconds: seconds, probe: probe)
-                ProfileReport.row(chain, m)
-                measured.append((m, nil))
+            for b in sizes { jobs.append(Job(label: chain, chain: chain, block: b, schedule: nil, seconds: seconds, work: nil, kind: .target)) }
+        }
+        // With --out, the null and weight-heavy detectors that calibrate the engine terms.
+        var calibrationFiles: [String] = []
+        defer { for f in calibrationFiles { try? FileManager.default.removeItem(atPath: f) } }
+        if out != nil {
+            for (label, file) in ProfileFit.calibrationModels() + ProfileFit.contextModels() {
+                let work = try ModelWork(file)
+                let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-calibration-\(getpid())-\(calibrationFiles.count).safetensors").path
+                try file.write(path: tmp)
+                calibrationFiles.append(tmp)
+                let heavy = label.hasPrefix("context")
+                for b in heavy ? [1024] : [64, 128, 256, 1024] {
+                    let schedule = FrameSchedule(hostRate: rate, modelRate: work.sampleRate, hop: work.hop, block: b)
+                    jobs.append(Job(label: "calibration: \(label)", chain: "model=\(tmp)", block: b, schedule: schedule,
+                                    seconds: calibrationSeconds, work: work, kind: heavy ? .contextCalibration : .engineCalibration))
+                }
             }
         }
-        if let out { try writeProfile(out, measured: measured, probe: probe) }
-        if measured.contains(where: { ($0.0.times.allocations ?? 0) > 0 }) {
+        // Rounds outer, jobs inner: the profiled models and their calibration see the same spells
+        // of a shared machine, and the median run of each drops the odd one out.
+        var runs = [[ProfileMeasurement]](repeating: [], count: jobs.count)
+        for round in 0..<`repeat` {
+            note(`repeat` > 1 ? "measuring: round \(round + 1) of \(`repeat`)" : "measuring")
+            for (i, j) in jobs.enumerated() {
+                var m = try measure(j.chain, block: j.block, schedule: j.schedule, seconds: j.seconds, probe: probe)
+                if j.kind != .target { m.target = j.label }
+                runs[i].append(m)
+            }
+        }
+        ProfileReport.header()
+        var measured: [(ProfileMeasurement, ModelWork?)] = []
+        var engineRuns: [(ProfileMeasurement, ModelWork)] = [], contextRuns: [(ProfileMeasurement, ModelWork)] = []
+        for (i, j) in jobs.enumerated() {
+            let m = ProfileMeasurement.medianRun(runs[i])
+            switch j.kind {
+            case .target:
+                ProfileReport.row(j.label, m)
+                measured.append((m, j.work))
+            case .engineCalibration: engineRuns.append((m, j.work!))
+            case .contextCalibration: contextRuns.append((m, j.work!))
+            }
+        }
+        if let out { try writeProfile(out, measured: measured, engineRuns: engineRuns, contextRuns: contextRuns) }
+        if runs.joined().contains(where: { ($0.times.allocations ?? 0) > 0 }) {
             throw Failure.exit("allocations seen on the render thread (see the table)", code: 1)
         }
     }
 
-    func writeProfile(_ path: String, measured: [(ProfileMeasurement, ModelWork?)], probe: AllocationProbe?) throws {
+    func writeProfile(_ path: String, measured: [(ProfileMeasurement, ModelWork?)],
+                      engineRuns: [(ProfileMeasurement, ModelWork)], contextRuns: [(ProfileMeasurement, ModelWork)]) throws {
         note("calibrating: single-layer microbenchmarks")
         let points = try LayerBenchmark.run(seconds: 0.05)
         var layers = ProfileFit.layerCoefficients(points)
-        note("calibrating: null and weight-heavy detectors through the engine")
-        var engineRuns: [(ProfileMeasurement, ModelWork)] = [], contextRuns: [(ProfileMeasurement, ModelWork)] = []
-        for (label, file) in ProfileFit.calibrationModels() + ProfileFit.contextModels() {
-            let work = try ModelWork(file)
-            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-calibration-\(getpid())-\(engineRuns.count + contextRuns.count).safetensors").path
-            try file.write(path: tmp)
-            defer { try? FileManager.default.removeItem(atPath: tmp) }
-            let heavy = label.hasPrefix("context")
-            for b in heavy ? [1024] : [64, 128, 256, 1024] {
-                let schedule = FrameSchedule(hostRate: rate, modelRate: work.sampleRate, hop: work.hop, block: b)
-                var m = try measure("model=\(tmp)", block: b, schedule: schedule, seconds: calibrationSeconds, probe: probe)
-                m.target = "calibration: \(label)"
-                if heavy { contextRuns.append((m, work)) } else { engineRuns.append((m, work)) }
-            }
-        }
         let modelRuns = measured.compactMap { m, w in w.map { (m, $0) } }
         // The profiled models' blocks without a frame are engine work at their own resampling ratio.
         guard let (engine, fronts) = ProfileFit.engineAndFrontEnds(engineRuns, idleRuns: modelRuns, layers: layers) else {
@@ -216,20 +254,38 @@ struct ProfileCommand: ParsableCommand {
         let sizes = try blocks()
         let probe = noMeasure ? nil : probeLibrary
         if device.estimated && !noMeasure { note("note: \(profile!) is an estimate for another machine; errors against this machine mean little") }
-        print("model                                     block  predicted p50  p99.9 µs" + (noMeasure ? "" : " | measured p50  p99.9 µs | error p50  p99.9  allocs"))
+        var rows: [(path: String, block: Int, chain: String, schedule: FrameSchedule, predicted: BlockTimes)] = []
         for path in predictions {
             for b in sizes {
                 let t = try target(model: path, block: b)
-                let p = try device.prediction(for: t.work, block: b, rate: rate).times
-                var line = ProfileReport.pad(path, 42) + ProfileReport.num(Double(b), 6, 0) + ProfileReport.num(p.p50, 15) + ProfileReport.num(p.p999, 10)
-                if !noMeasure {
-                    let m = try measure(t.chain, block: b, schedule: t.schedule, seconds: seconds, probe: probe)
-                    line += " |" + ProfileReport.num(m.times.p50, 13) + ProfileReport.num(m.times.p999, 10) + " |"
-                        + ProfileReport.percent((p.p50 - m.times.p50) / m.times.p50, 10) + ProfileReport.percent((p.p999 - m.times.p999) / m.times.p999, 7)
-                        + (m.times.allocations.map { ProfileReport.pad(String($0), 8, right: true) } ?? "       -")
-                }
-                print(line)
+                rows.append((path, b, t.chain, t.schedule, try device.prediction(for: t.work, block: b, rate: rate, splitFrames: splitFrames).times))
             }
+        }
+        // Rounds outer, rows inner: a slow minute of a shared machine lands on one repetition of
+        // every row rather than on all repetitions of one row; the median then drops it.
+        var runs = [[ProfileMeasurement]](repeating: [], count: rows.count)
+        if !noMeasure {
+            for round in 0..<`repeat` {
+                if `repeat` > 1 { note("measuring: round \(round + 1) of \(`repeat`)") }
+                for (i, r) in rows.enumerated() {
+                    runs[i].append(try measure(r.chain, block: r.block, schedule: r.schedule, seconds: seconds, probe: probe))
+                }
+            }
+        }
+        print("model                                     block  predicted p50  p99.9 µs" + (noMeasure ? ""
+            : " | measured p50  p99.9 µs | error p50  p99.9  allocs" + (`repeat` > 1 ? " | p50 of each run µs" : "")))
+        for (i, r) in rows.enumerated() {
+            var line = ProfileReport.pad(r.path, 42) + ProfileReport.num(Double(r.block), 6, 0)
+                + ProfileReport.num(r.predicted.p50, 15) + ProfileReport.num(r.predicted.p999, 10)
+            if !noMeasure {
+                let p50 = Quantile.median(runs[i].map(\.times.p50)), p999 = Quantile.median(runs[i].map(\.times.p999))
+                let allocations = runs[i].compactMap(\.times.allocations)
+                line += " |" + ProfileReport.num(p50, 13) + ProfileReport.num(p999, 10) + " |"
+                    + ProfileReport.percent((r.predicted.p50 - p50) / p50, 10) + ProfileReport.percent((r.predicted.p999 - p999) / p999, 7)
+                    + (allocations.isEmpty ? "       -" : ProfileReport.pad(String(allocations.reduce(0, +)), 8, right: true))
+                if `repeat` > 1 { line += " | " + runs[i].map { String(format: "%.1f", $0.times.p50) }.joined(separator: " ") }
+            }
+            print(line)
         }
     }
 

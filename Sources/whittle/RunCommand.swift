@@ -23,6 +23,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Send events as OSC 1.0 over UDP to HOST:PORT: /whittle/onset ,f strength; /whittle/drum ,sf label strength; /whittle/pitch ,ff f0 confidence.", valueName: "host:port"))
     var osc: String?
 
+    @Flag(help: "Run each model's network one block after its front end (hops ≥ 2 blocks apart only): a lower worst block for one more block of latency.")
+    var splitFrames = false
+
     @Option(help: "JACK server name (default server if omitted).") var server: String?
     @Option(name: .customLong("connect-in"), help: "JACK port to connect to whittle:in_1 (repeatable).")
     var connectIn: [String] = []
@@ -63,7 +66,7 @@ struct RunCommand: ParsableCommand {
         RunSignals.blockTermination()
         let engine: Engine
         do {
-            engine = Engine(chain: try ChainSpec.parse(chain))
+            engine = Engine(chain: try ChainSpec.parse(chain), splitFrames: splitFrames)
         } catch {
             liveError("bad --chain '\(chain)': \(error)")
             throw ExitCode(2)

@@ -42,6 +42,7 @@ struct TrimCommand: ParsableCommand {
     @Option(help: "Host block size in frames for timing.") var block = 128
     @Option(help: "Host sample rate in Hz for timing.") var rate = 48000
     @Option(help: "Device profile (whittle profile) to predict block times on the target.") var profile: String?
+    @Flag(help: "Time tickets as the engine runs them with --split-frames (network one block after the front end).") var splitFrames = false
     @Option(name: .customLong("measure-seconds"), help: "Seconds of audio to time each ticket here through the engine (0: do not measure).") var measureSeconds = 2.0
     @Option(name: .customLong("timing-passes"), help: "Final interleaved timing passes over all tickets (median kept).") var timingPasses = 3
     @Option(help: "Title of the plot.") var title: String?
@@ -103,7 +104,7 @@ struct TrimCommand: ParsableCommand {
         config.selection = selection; config.reset = reset; config.mode = mode; config.rewindEpoch = rewindEpoch
         config.seed = seed; config.minUnits = minUnits
         config.training = ["task": task, "epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)"]
-        let timer = ProfileTimer(block: block, rate: rate, seconds: measureSeconds, profile: deviceProfile)
+        let timer = ProfileTimer(block: block, rate: rate, seconds: measureSeconds, profile: deviceProfile, splitFrames: splitFrames)
         var trimmer = LotteryTrimmer(config: config, trainer: trainer, timer: timer, directory: out)
         trimmer.timingPasses = measureSeconds > 0 ? timingPasses : 0
         let bar = TrimProgressBar()
@@ -115,7 +116,7 @@ struct TrimCommand: ParsableCommand {
         if let deviceProfile {
             for i in rows.indices {
                 let ticket = try ModelFile.read(path: out + "/" + rows[i].file)
-                rows[i].predictedP999 = try deviceProfile.predict(ProfileTimer.timingView(ticket, block: block, rate: rate), block: block, rate: rate).p999
+                rows[i].predictedP999 = try deviceProfile.predict(ProfileTimer.timingView(ticket, block: block, rate: rate), block: block, rate: rate, splitFrames: splitFrames).p999
             }
         }
         try TrimCheckpoint.atomicWrite(Data(TrimReport.csv(rows).utf8), to: out + "/trim-report.csv")
@@ -140,7 +141,7 @@ struct TrimCommand: ParsableCommand {
     /// Fails early when even the narrowest model trimming could reach misses the budget on the profile.
     func checkReachable(_ budgetMicros: Double, _ start: ModelFile, _ profile: DeviceProfile) throws {
         let narrowest = try UnitGraph.narrowest(start, minUnits: minUnits)
-        let time = try profile.predict(ProfileTimer.timingView(narrowest, block: block, rate: rate), block: block, rate: rate).p999
+        let time = try profile.predict(ProfileTimer.timingView(narrowest, block: block, rate: rate), block: block, rate: rate, splitFrames: splitFrames).p999
         if time > budgetMicros {
             throw TrimError("no ticket can meet the budget of \(f1(budgetMicros)) µs: the smallest achievable is about \(f1(time)) µs "
                             + "predicted p99.9 (every layer at \(minUnits) units; block \(block) at \(rate) Hz)")
@@ -150,7 +151,7 @@ struct TrimCommand: ParsableCommand {
     func select(_ rows: [TrimRow], _ budgetMicros: Double) throws {
         let choice = try BudgetSelection.choose(rows, budget: budgetMicros)
         var chosen = try ModelFile.read(path: out + "/" + choice.row.file)
-        chosen.metadata["budget"] = "{\"p999_us\":\(f1(choice.time)),\"budget_us\":\(f1(choice.budget)),\"block\":\(block),\"rate\":\(rate),\"from\":\"\(choice.row.file)\"}"
+        chosen.metadata["budget"] = "{\"p999_us\":\(f1(choice.time)),\"budget_us\":\(f1(choice.budget)),\"block\":\(block),\"rate\":\(rate),\"split_frames\":\(splitFrames),\"from\":\"\(choice.row.file)\"}"
         try TrimCheckpoint.write(chosen, to: out + "/selected.safetensors")
         let dense = rows.first { $0.round == 0 }
         let source = choice.usesPrediction ? "predicted on \(profile ?? "the profile")" : "measured here"

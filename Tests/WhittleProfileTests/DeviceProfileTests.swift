@@ -75,6 +75,20 @@ import WhittleNN
         #expect(try profile.predict(model, block: 4800, rate: 48000) == p.times)
     }
 
+    /// Split frames: the worst block carries the front end or the network, not both, when hops
+    /// are two blocks apart (128 frames at 48 kHz, 10 ms hops); at 256 frames nothing changes.
+    @Test func splitFramesPredictTheLargerHalf() throws {
+        let work = try ModelWork(Self.testModel("onset-medium"))
+        let profile = Self.synthetic()
+        let front = work.frontEnd.macs, layers = work.layers.reduce(0) { $0 + $1.macs }
+        let whole = try profile.prediction(for: work, block: 128, rate: 48000).times
+        let split = try profile.prediction(for: work, block: 128, rate: 48000, splitFrames: true).times
+        #expect(abs(whole.p999 - (1000 + front + layers) / 1000) < 1e-6)
+        #expect(abs(split.p999 - (1000 + max(front, layers)) / 1000) < 1e-6)
+        let wide = try profile.prediction(for: work, block: 256, rate: 48000).times
+        #expect(try profile.prediction(for: work, block: 256, rate: 48000, splitFrames: true).times == wide)
+    }
+
     @Test func biggerModelsPredictSlower() throws {
         let profile = Self.synthetic()
         let names = ["onset-tiny", "onset-small", "onset-medium", "onset-large"]

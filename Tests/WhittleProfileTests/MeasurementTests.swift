@@ -12,6 +12,21 @@ import Testing
         #expect(m.realTime > 1)
     }
 
+    /// Repeated runs keep the one with the median p50, whole, and sum the allocations seen.
+    @Test func medianRunIsTheMiddleRun() throws {
+        var runs: [ProfileMeasurement] = []
+        for (p50, allocations) in [(30.0, 0), (10.0, 2), (20.0, 0)] {
+            var m = try LatencyMeasurement.measure(chain: "flux", block: 256, rate: 48000, seconds: 0.05, paced: false)
+            m.times.p50 = p50
+            m.times.allocations = allocations
+            m.target = "run \(p50)"
+            runs.append(m)
+        }
+        let median = ProfileMeasurement.medianRun(runs)
+        #expect(median.target == "run 20.0" && median.times.p50 == 20 && median.times.allocations == 2)
+        #expect(ProfileMeasurement.medianRun(Array(runs.prefix(2))).times.p50 == 10)
+    }
+
     @Test func badChainsAreBadInput() {
         #expect(throws: ProfileError.self) {
             try LatencyMeasurement.measure(chain: "flux,nonsense", block: 64, rate: 48000, seconds: 0.1)
