@@ -22,7 +22,8 @@ final class Chain {
     /// Objects the audio thread reaches without reference counting: kept alive here.
     private let models: [Model]
 
-    init(spec: ChainSpec, sampleRate: Int, maxBlock: Int, splitFrames: Bool = false) throws(EngineError) {
+    /// `block`: the host's usual block size (≤ maxBlock), for split frames.
+    init(spec: ChainSpec, sampleRate: Int, maxBlock: Int, block: Int? = nil, splitFrames: Bool = false) throws(EngineError) {
         self.spec = spec
         // Load every model first, so a bad file fails before anything is allocated.
         var models: [Model] = []
@@ -52,7 +53,7 @@ final class Chain {
             case .model:
                 // Staggered hop grids: the i-th of n models computes in other blocks than the rest.
                 let node = ModelNode(detector: detectors[nextDetector], hostRate: sampleRate, maxBlock: maxBlock,
-                                     stagger: (nextDetector, detectors.count), splitFrames: splitFrames)
+                                     stagger: (nextDetector, detectors.count), block: block ?? maxBlock, splitFrames: splitFrames)
                 nextDetector += 1
                 latency = max(latency, node.maxReportDelay)
                 nodes.advanced(by: i).initialize(to: .model(node))

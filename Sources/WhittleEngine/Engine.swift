@@ -17,6 +17,8 @@ public final class Engine: @unchecked Sendable {
     public let splitFrames: Bool
     public private(set) var sampleRate: Int = 0
     public private(set) var maxBlock: Int = 0
+    /// The block size the host renders (≤ maxBlock): split frames and their latency are planned for it.
+    public private(set) var blockSize: Int = 0
     private var chain: Chain?
     private var retiring: [Chain] = []
     private var rt: EngineRT?
@@ -40,15 +42,21 @@ public final class Engine: @unchecked Sendable {
 
     /// Allocates everything for `sampleRate` and blocks of up to `maxBlock` frames, then warms
     /// the render path (lazy runtime metadata) and resets. Not while a backend is rendering.
-    public func prepare(sampleRate: Double, maxBlock: Int) throws(EngineError) {
+    /// `blockSize`: the size the host will actually render (default maxBlock); split frames are
+    /// planned for it, and a host that starts rendering larger blocks must prepare again.
+    public func prepare(sampleRate: Double, maxBlock: Int, blockSize: Int? = nil) throws(EngineError) {
         guard sampleRate.rounded() == sampleRate, Engine.supportedRates.contains(Int(sampleRate)) else {
             throw .badSetting("unsupported sample rate \(sampleRate) Hz (supported: integer rates from 16000 to 192000 Hz)")
         }
         guard maxBlock >= 1, maxBlock <= Engine.maxBlockLimit else {
             throw .badSetting("block size \(maxBlock) out of range (1...\(Engine.maxBlockLimit))")
         }
+        let block = blockSize ?? maxBlock
+        guard block >= 1, block <= maxBlock else {
+            throw .badSetting("block size \(block) out of range (1...\(maxBlock), the prepared maximum)")
+        }
         let rate = Int(sampleRate)
-        let chain = try Chain(spec: spec, sampleRate: rate, maxBlock: maxBlock, splitFrames: splitFrames)   // fails before anything is released
+        let chain = try Chain(spec: spec, sampleRate: rate, maxBlock: maxBlock, block: block, splitFrames: splitFrames)   // fails before anything is released
         release()
         let latency = chain.eventLatency
         var drySize = 1
@@ -66,6 +74,7 @@ public final class Engine: @unchecked Sendable {
         self.chain = chain
         self.sampleRate = rate
         self.maxBlock = maxBlock
+        self.blockSize = block
         whittle_rt_hooks_resolve()
         warmUp()
     }
@@ -145,7 +154,7 @@ public final class Engine: @unchecked Sendable {
         guard let rt else { throw .badSetting("swap before prepare") }
         collectRetired()
         if rt.slots[0] != nil { throw .badSetting("a chain swap is already pending") }
-        let next = try Chain(spec: newSpec, sampleRate: sampleRate, maxBlock: maxBlock, splitFrames: splitFrames)
+        let next = try Chain(spec: newSpec, sampleRate: sampleRate, maxBlock: maxBlock, block: blockSize, splitFrames: splitFrames)
         if next.eventLatency > rt.state.pointee.latency {
             throw .badSetting("chain '\(newSpec)' needs \(next.eventLatency) frames of latency, more than the prepared \(rt.state.pointee.latency); prepare again instead")
         }

@@ -86,19 +86,21 @@ struct ModelNode {
     let adapter: HopAdapter
     let detector: NeuralDetector
     let split: Bool
-    let maxBlock: Int
+    /// The host block size the split is planned for (its extra latency is one such block).
+    let block: Int
     /// [0]: a frame whose front end ran and whose network has not (split frames only).
     let pending: UnsafeMutablePointer<Bool>
 
     /// `stagger` = (i, n): the i-th of n model processors in the chain starts its hop grid
     /// i/n of a hop early, so that their hops fall in different host blocks.
-    init(detector: NeuralDetector, hostRate: Int, maxBlock: Int, stagger: (index: Int, count: Int) = (0, 1), splitFrames: Bool = false) {
+    init(detector: NeuralDetector, hostRate: Int, maxBlock: Int, stagger: (index: Int, count: Int) = (0, 1),
+         block: Int? = nil, splitFrames: Bool = false) {
         self.detector = detector
-        self.maxBlock = maxBlock
+        self.block = block ?? maxBlock
         adapter = HopAdapter(hostRate: hostRate, processorRate: detector.sampleRate,
                              hop: detector.hopSize, maxBlock: maxBlock, phase: detector.hopSize * stagger.index / max(1, stagger.count))
         split = splitFrames && FrameSplit.applies(hop: detector.hopSize, modelRate: detector.sampleRate,
-                                                  hostRate: hostRate, maxBlock: maxBlock)
+                                                  hostRate: hostRate, maxBlock: self.block)
         pending = .allocate(capacity: 1)
         pending.initialize(to: false)
     }
@@ -106,7 +108,7 @@ struct ModelNode {
     func deallocate() { adapter.deallocate(); detector.deallocate(); pending.deallocate() }
     func reset() { adapter.reset(); detector.reset(); pending.pointee = false }
 
-    var maxReportDelay: Int { adapter.hostDelay(ofProcessorSamples: detector.maxReportDelay) + (split ? maxBlock : 0) }
+    var maxReportDelay: Int { adapter.hostDelay(ofProcessorSamples: detector.maxReportDelay) + (split ? block : 0) }
 
     @_noLocks @_noAllocation
     func run(_ input: UnsafePointer<Float>, frames: Int, chainStart: Int64, sink: EventSink, publish: Bool, bypass: Bool) {

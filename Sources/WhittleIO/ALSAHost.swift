@@ -63,7 +63,7 @@ public final class ALSAHost {
 
         let period = playback.periodSize
         do {
-            try engine.prepare(sampleRate: Double(playback.rate), maxBlock: max(4096, period))
+            try engine.prepare(sampleRate: Double(playback.rate), maxBlock: max(4096, period), blockSize: period)
         } catch {
             throw ALSAError.failed("cannot prepare engine: \(error)")
         }

@@ -99,7 +99,7 @@ public final class JACKHost {
         let rate = Double(jack_get_sample_rate(client))
         let maxBlock = max(options.minMaxBlock, Int(jack_get_buffer_size(client)))
         do {
-            try engine.prepare(sampleRate: rate, maxBlock: maxBlock)
+            try engine.prepare(sampleRate: rate, maxBlock: maxBlock, blockSize: Int(jack_get_buffer_size(client)))
         } catch {
             jack_client_close(client)
             throw JACKError.prepare("\(error)")

@@ -127,12 +127,15 @@ func jackReconfigure(_ ctx: UnsafeMutablePointer<JACKContext>, sampleRate: Doubl
     let engine = ctx.pointee.engine.takeUnretainedValue()
     let rate = sampleRate ?? Double(engine.sampleRate)
     let needed = max(blockSize ?? 0, ctx.pointee.maxBlock)
-    if rate == Double(engine.sampleRate) && needed <= ctx.pointee.maxBlock { return true }
+    let block = blockSize ?? engine.blockSize
+    // Split frames are planned for one block size: a new size re-plans them (and their latency).
+    let replan = engine.splitFrames && block != engine.blockSize
+    if rate == Double(engine.sampleRate) && needed <= ctx.pointee.maxBlock && !replan { return true }
     ctx.setFlag(.paused, true)
     while ctx.flag(.inProcess) { usleep(100) }
     defer { ctx.setFlag(.paused, false) }
     do {
-        try engine.prepare(sampleRate: rate, maxBlock: needed)
+        try engine.prepare(sampleRate: rate, maxBlock: needed, blockSize: block)
     } catch {
         return false
     }

@@ -56,6 +56,21 @@ import WhittleIO
         #expect(split.latency == whole.latency + (block == 128 ? block : 0))
     }
 
+    /// Live hosts prepare for large blocks (JACK: 4096, to survive buffer-size changes) but
+    /// render their own size: split frames follow the block size given to prepare.
+    @Test func splitFollowsTheHostsBlockNotTheCapacity() throws {
+        func latency(split: Bool, block: Int) throws -> Int {
+            let engine = Engine(chain: try ChainSpec.parse(Self.chain), splitFrames: split)
+            try engine.prepare(sampleRate: 48000, maxBlock: 4096, blockSize: block)
+            return engine.latencyFrames
+        }
+        #expect(try latency(split: true, block: 128) == latency(split: false, block: 128) + 128)
+        #expect(try latency(split: true, block: 256) == latency(split: false, block: 256))
+        #expect(throws: EngineError.self) {
+            try Engine(chain: ChainSpec.parse(Self.chain)).prepare(sampleRate: 48000, maxBlock: 128, blockSize: 256)
+        }
+    }
+
     /// At 128 frames, the block that completes a hop leaves the network pending and the next
     /// block runs it, for every model of the chain.
     @Test func networkRunsOneBlockLater() throws {
