@@ -56,9 +56,9 @@ struct FluxNode {
         let available = adapter.convert(input, frames: frames)
         var cursor = 0
         while adapter.nextHop(cursor: &cursor, available: available) {
-            if bypass { continue }
             var strength: Float = 0
-            let position = detector.process(hop: adapter.hopBuffer, strength: &strength)
+            // Late: no spectrum, but the detector's clock moves on.
+            let position = bypass ? detector.skip(strength: &strength) : detector.process(hop: adapter.hopBuffer, strength: &strength)
             if position < 0 || !strength.isFinite { continue }
             sink.emit(Event(kind: .onset, frame: chainStart + adapter.hostFrame(ofProcessorSample: position),
                             strength: strength), publish: publish)

@@ -25,6 +25,8 @@ public struct SpectralFluxOnset {
 
     struct State {
         var hops = 0
+        /// First hop whose reference frame is real (after the start, or after skipped hops).
+        var validFrom = 0
     }
 
     public let settings: Settings
@@ -67,6 +69,20 @@ public struct SpectralFluxOnset {
     @_noLocks @_noAllocation
     public func setThreshold(_ delta: Float) { picker.setDelta(delta) }
 
+    /// A hop the engine had no time for (deadline bypass): the clock moves on with a flux of 0, and
+    /// the frames whose reference was skipped stay quiet. Returns a confirmed onset as `process` does.
+    @_noLocks @_noAllocation
+    public func skip(strength: inout Float) -> Int {
+        let t = state.pointee.hops
+        state.pointee.hops = t + 1
+        state.pointee.validFrom = t + 1 + settings.diffFrames
+        var excess: Float = 0
+        let onsetFrame = picker.push(0, excess: &excess)
+        if onsetFrame < 0 { return -1 }
+        strength = min(1, excess / (4 * settings.peaks.delta + 1e-6))
+        return (onsetFrame + 1) * settings.hop + settings.timeOffset
+    }
+
     /// Consumes one hop of samples. Returns the sample position (at the detector's rate, from the
     /// detector's first sample) of a confirmed onset, or -1; its strength in 0...1 in `strength`.
     @_noLocks @_noAllocation
@@ -91,7 +107,7 @@ public struct SpectralFluxOnset {
         for b in 0..<bands { flux += max(0, current[b] - filtered[b]) }
         state.pointee.hops = t + 1
         // Until the reference frame exists the difference is meaningless.
-        if t < settings.diffFrames { flux = 0 }
+        if t < max(settings.diffFrames, state.pointee.validFrom) { flux = 0 }
         var excess: Float = 0
         let onsetFrame = picker.push(flux, excess: &excess)
         if onsetFrame < 0 { return -1 }

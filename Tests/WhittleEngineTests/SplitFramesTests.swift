@@ -103,12 +103,12 @@ import WhittleIO
 
     /// Blocks the engine had no time for: once the deadline is lifted, events come at the same
     /// frames as in a run that never missed one (the detectors' clocks kept counting hops).
-    @Test(arguments: [false, true])
-    func bypassedHopsKeepTheClock(split: Bool) throws {
+    @Test(arguments: [(false, Self.chain), (true, Self.chain), (false, "flux,click")])
+    func bypassedHopsKeepTheClock(split: Bool, chain: String) throws {
         let rate = 48000, block = 128
         let clip = TestSignals.notes(rate: rate, seconds: 5)
         func events(bypassing range: Range<Int>) throws -> [Event] {
-            let engine = Engine(chain: try ChainSpec.parse(Self.chain), splitFrames: split)
+            let engine = Engine(chain: try ChainSpec.parse(chain), splitFrames: split)
             try engine.prepare(sampleRate: Double(rate), maxBlock: block)
             let rt = engine.realtime
             let output = UnsafeMutablePointer<Float>.allocate(capacity: block)
