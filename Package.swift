@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "WhittleTrainTests", dependencies: ["WhittleTrain"]),
         .testTarget(name: "WhittleTrimTests", dependencies: ["WhittleTrim"]),
         .testTarget(name: "WhittleProfileTests", dependencies: ["WhittleProfile"]),
-        .testTarget(name: "WhittleTasksTests", dependencies: ["WhittleTasks", "WhittleProcessors"]),
+        .testTarget(name: "WhittleTasksTests", dependencies: ["WhittleTasks", "WhittleProcessors", "WhittleEngine", "WhittleIO"]),
         .testTarget(name: "WhittleDataTests", dependencies: ["WhittleData", "WhittleEval"], exclude: ["Fixtures"]),
     ]
 )

@@ -3,6 +3,22 @@ import WhittleDSP
 import WhittleNN
 import WhittleTrain
 
+/// The log-mel front end of the onset and drum tasks: the feature rate (the engine resamples the
+/// host's audio to it), the band count and the upper band edge (nil: half the rate). The default is
+/// the shipped models' front end: 64 bands at 16 kHz up to 8 kHz.
+public struct LogMelChoice: Sendable, Equatable {
+    public var sampleRate: Int
+    public var bands: Int
+    public var maxHz: Double?
+
+    public init(sampleRate: Int = 16000, bands: Int = 64, maxHz: Double? = nil) {
+        self.sampleRate = sampleRate; self.bands = bands; self.maxHz = maxHz
+    }
+
+    /// Whether this is the default front end.
+    public var isDefault: Bool { self == LogMelChoice() }
+}
+
 /// The detector tasks by name, for `whittle train` and `whittle trim`.
 public enum DetectorTasks {
     public static let names = ["onset", "drums", "pitch"]
@@ -12,10 +28,16 @@ public enum DetectorTasks {
         task == "pitch" ? ["melody", "mix"] : ["mix", "melody", "drums"]
     }
 
-    /// Pitch graphs whose input takes 1024 values per frame get CREPE's raw frames; others the
-    /// harmonic spectrum (360 bins × 6 harmonics).
-    public static func features(_ task: String, hop: Int? = nil, fftSize: Int? = nil, graph: ModelGraph? = nil) -> FeatureSettings {
-        guard task == "pitch" else { return DetectorFrontEnd.logMel(hop: hop ?? 160, fftSize: fftSize ?? 1024) }
+    /// Onsets and drums: log-mel bands (`logMel` chooses rate, band count and upper edge; by default
+    /// 64 bands at 16 kHz up to 8 kHz, hop 10 ms at the chosen rate). Pitch graphs whose input takes
+    /// 1024 values per frame get CREPE's raw frames; others the harmonic spectrum (360 bins × 6 harmonics).
+    public static func features(_ task: String, hop: Int? = nil, fftSize: Int? = nil, graph: ModelGraph? = nil,
+                                logMel: LogMelChoice = LogMelChoice()) -> FeatureSettings {
+        guard task == "pitch" else {
+            let rate = logMel.sampleRate
+            return DetectorFrontEnd.logMel(sampleRate: rate, hop: hop ?? rate / 100, fftSize: fftSize ?? 1024, bands: logMel.bands,
+                                           maxHz: logMel.maxHz ?? Double(rate) / 2)
+        }
         let width = graph?.inputs.first?.shape.reduce(1, *)
         if width == 1024 { return DetectorFrontEnd.frames(size: 1024, hop: hop ?? 160) }
         return DetectorFrontEnd.harmonicSpectrum(hop: hop ?? 160, fftSize: fftSize ?? 2048)
@@ -24,8 +46,8 @@ public enum DetectorTasks {
     /// `task` on the data rendered in `data` (training) and `valid` (validation) directories.
     public static func named(_ task: String, graph: ModelGraph, data: [String], valid: [String],
                              options: DetectorTaskOptions = DetectorTaskOptions(), hop: Int? = nil,
-                             fftSize: Int? = nil) throws -> TrainingTask {
-        let f = features(task, hop: hop, fftSize: fftSize, graph: graph)
+                             fftSize: Int? = nil, logMel: LogMelChoice = LogMelChoice()) throws -> TrainingTask {
+        let f = features(task, hop: hop, fftSize: fftSize, graph: graph, logMel: logMel)
         switch task {
         case "onset", "drums":
             let kind: EventTask.Kind = task == "onset" ? .onset : .drums

@@ -11,8 +11,11 @@ import WhittleTrain
 struct DetectorTrainOptions: ParsableArguments {
     @Option(help: "Detector tasks: training data, directories written by `whittle data` (comma-separated).") var data: String?
     @Option(help: "Detector tasks: validation data directories (comma-separated).") var valid: String?
-    @Option(help: "Detector tasks: hop in samples at 16 kHz (160 = 10 ms; pitch 160...256).") var hop: Int?
+    @Option(help: "Detector tasks: hop in samples at the feature rate (default 10 ms: 160 at 16 kHz; pitch 160...256).") var hop: Int?
     @Option(name: .customLong("frame-size"), help: "Detector tasks: STFT size (onset, drums; default 1024) or raw frame size (pitch; 1024).") var frameSize: Int?
+    @Option(name: .customLong("feature-rate"), help: "Onset/drums: rate of the log-mel front end in Hz (default 16000; e.g. 22050 keeps the band up to 11 kHz).") var featureRate: Int?
+    @Option(help: "Onset/drums: log-mel bands (default 64; the graph's input must take as many).") var bands: Int?
+    @Option(help: "Onset/drums: upper edge of the top mel band in Hz (default half the feature rate).") var fmax: Double?
     @Option(help: "Detector tasks: random crops per epoch.") var crops: Int = 256
     @Option(name: .customLong("crop-frames"), help: "Detector tasks: frames per crop.") var cropFrames: Int = 200
     @Option(name: .customLong("target-delay"), help: "Onset/drums: frames of audio after an event the model may see before answering.") var targetDelay: Int = 1
@@ -41,7 +44,30 @@ struct DetectorTrainOptions: ParsableArguments {
             throw ValidationError("task \(name) needs --data DIR[,DIR] and --valid DIR (rendered by `whittle data`)")
         }
         if let hop, !(80...512).contains(hop) { throw ValidationError("--hop must be in 80...512 samples") }
-        return try DetectorTasks.named(name, graph: graph, data: train, valid: val, options: taskOptions, hop: hop, fftSize: frameSize)
+        let mel = try logMelChoice()
+        if name == "pitch" && !mel.isDefault { throw ValidationError("--feature-rate, --bands and --fmax apply to onset and drums only") }
+        return try DetectorTasks.named(name, graph: graph, data: train, valid: val, options: taskOptions, hop: hop, fftSize: frameSize,
+                                       logMel: mel)
+    }
+
+    /// The log-mel front end chosen by --feature-rate, --bands and --fmax.
+    func logMelChoice() throws -> LogMelChoice {
+        var c = LogMelChoice()
+        if let featureRate {
+            guard (8000...48000).contains(featureRate) else { throw ValidationError("--feature-rate must be in 8000...48000 Hz") }
+            c.sampleRate = featureRate
+        }
+        if let bands {
+            guard (1...512).contains(bands) else { throw ValidationError("--bands must be in 1...512") }
+            c.bands = bands
+        }
+        if let fmax {
+            guard fmax > 30, fmax <= Double(c.sampleRate) / 2 else {
+                throw ValidationError("--fmax must be above 30 Hz (the lowest band edge) and at most half the feature rate (\(c.sampleRate / 2) Hz)")
+            }
+            c.maxHz = fmax
+        }
+        return c
     }
 }
 
