@@ -67,11 +67,11 @@ struct FluxNode {
 }
 
 /// When split frames apply: a hop of `hop` samples at `modelRate` spans at least two host blocks
-/// of `maxBlock` frames (the resampler emits at most ⌈block · modelRate / hostRate⌉ + 1 samples
-/// per block), so a frame's network always finishes before the next hop completes.
+/// of `block` frames (the resampler emits at most ⌈block · modelRate / hostRate⌉ + 1 samples per
+/// block), so a frame's network always finishes before the next hop completes.
 public enum FrameSplit {
-    public static func applies(hop: Int, modelRate: Int, hostRate: Int, maxBlock: Int) -> Bool {
-        let perBlock = (maxBlock * modelRate + hostRate - 1) / hostRate + 1
+    public static func applies(hop: Int, modelRate: Int, hostRate: Int, block: Int) -> Bool {
+        let perBlock = (block * modelRate + hostRate - 1) / hostRate + 1
         return hop >= 2 * perBlock
     }
 }
@@ -100,7 +100,7 @@ struct ModelNode {
         adapter = HopAdapter(hostRate: hostRate, processorRate: detector.sampleRate,
                              hop: detector.hopSize, maxBlock: maxBlock, phase: detector.hopSize * stagger.index / max(1, stagger.count))
         split = splitFrames && FrameSplit.applies(hop: detector.hopSize, modelRate: detector.sampleRate,
-                                                  hostRate: hostRate, maxBlock: self.block)
+                                                  hostRate: hostRate, block: self.block)
         pending = .allocate(capacity: 1)
         pending.initialize(to: false)
     }

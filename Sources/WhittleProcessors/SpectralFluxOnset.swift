@@ -76,18 +76,13 @@ public struct SpectralFluxOnset {
         let t = state.pointee.hops
         state.pointee.hops = t + 1
         state.pointee.validFrom = t + 1 + settings.diffFrames
-        var excess: Float = 0
-        let onsetFrame = picker.push(0, excess: &excess)
-        if onsetFrame < 0 { return -1 }
-        strength = min(1, excess / (4 * settings.peaks.delta + 1e-6))
-        return (onsetFrame + 1) * settings.hop + settings.timeOffset
+        return pick(0, strength: &strength)
     }
 
     /// Consumes one hop of samples. Returns the sample position (at the detector's rate, from the
     /// detector's first sample) of a confirmed onset, or -1; its strength in 0...1 in `strength`.
     @_noLocks @_noAllocation
     public func process(hop input: UnsafePointer<Float>, strength: inout Float) -> Int {
-        let h = settings.hop
         stft.push(input)
         let bands = filterbank.bandCount
         let t = state.pointee.hops
@@ -108,10 +103,16 @@ public struct SpectralFluxOnset {
         state.pointee.hops = t + 1
         // Until the reference frame exists the difference is meaningless.
         if t < max(settings.diffFrames, state.pointee.validFrom) { flux = 0 }
+        return pick(flux, strength: &strength)
+    }
+
+    /// Online peak picking on this hop's flux: a confirmed onset's position and strength, or -1.
+    @_noLocks @_noAllocation
+    func pick(_ flux: Float, strength: inout Float) -> Int {
         var excess: Float = 0
         let onsetFrame = picker.push(flux, excess: &excess)
         if onsetFrame < 0 { return -1 }
         strength = min(1, excess / (4 * settings.peaks.delta + 1e-6))
-        return (onsetFrame + 1) * h + settings.timeOffset
+        return (onsetFrame + 1) * settings.hop + settings.timeOffset
     }
 }

@@ -119,7 +119,7 @@ public struct DeviceProfile: Codable, Sendable {
         // Skip the first blocks: the resampler's start-up delay is not steady state.
         let steady = (n / 10)..<n
         // Front ends and networks run in each block, as ModelNode.run schedules them.
-        let split = splitFrames && FrameSplit.applies(hop: work.hop, modelRate: work.sampleRate, hostRate: rate, maxBlock: block)
+        let split = splitFrames && FrameSplit.applies(hop: work.hop, modelRate: work.sampleRate, hostRate: rate, block: block)
         func blockWork(_ b: Int, layers: Double) -> Double {
             let k = Double(frames[b])
             guard split else { return base(b) + k * (frontEnd + layers) }

@@ -71,6 +71,10 @@ struct ProfileCommand: ParsableCommand {
     func check() throws {
         guard seconds > 0, seconds.isFinite, calibrationSeconds > 0 else { throw ProfileError.badInput("--seconds must be positive") }
         guard (1...20).contains(`repeat`) else { throw ProfileError.badInput("--repeat \(`repeat`) out of range (1...20)") }
+        // A device profile's coefficients are fitted on whole frames; predictions apply the split.
+        if out != nil && splitFrames {
+            throw ProfileError.badInput("--split-frames cannot be used with --out: a device profile is fitted on whole frames (use --split-frames with --predict)")
+        }
         guard (16_000...192_000).contains(rate) else { throw ProfileError.badInput("--rate \(rate) out of range (16000...192000)") }
         if predictions.isEmpty {
             guard !(models.isEmpty && chains.isEmpty) else { throw ProfileError.badInput("give --model, --chain or --predict (see --help)") }

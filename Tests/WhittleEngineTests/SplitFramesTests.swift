@@ -30,10 +30,12 @@ import WhittleIO
 
     @Test func splitAppliesOnlyWhenHopsAreTwoBlocksApart() {
         // 10 ms hops at 16 kHz from 48 kHz: 480 host frames, 3.75 blocks of 128 but 1.9 of 256.
-        #expect(FrameSplit.applies(hop: 160, modelRate: 16000, hostRate: 48000, maxBlock: 128))
-        #expect(FrameSplit.applies(hop: 160, modelRate: 16000, hostRate: 48000, maxBlock: 64))
-        #expect(!FrameSplit.applies(hop: 160, modelRate: 16000, hostRate: 48000, maxBlock: 256))
-        #expect(!FrameSplit.applies(hop: 160, modelRate: 16000, hostRate: 16000, maxBlock: 80))
+        #expect(FrameSplit.applies(hop: 160, modelRate: 16000, hostRate: 48000, block: 128))
+        #expect(FrameSplit.applies(hop: 160, modelRate: 16000, hostRate: 48000, block: 64))
+        #expect(FrameSplit.applies(hop: 160, modelRate: 16000, hostRate: 48000, block: 237))   // 80 samples per block at most
+        #expect(!FrameSplit.applies(hop: 160, modelRate: 16000, hostRate: 48000, block: 238))
+        #expect(!FrameSplit.applies(hop: 160, modelRate: 16000, hostRate: 48000, block: 256))
+        #expect(!FrameSplit.applies(hop: 160, modelRate: 16000, hostRate: 16000, block: 80))
     }
 
     /// The shipped onset, drum and pitch models: identical events and output with and without

@@ -3,17 +3,27 @@
 
 import Foundation
 import Testing
+import WhittleEngine
 
 extension LiveTests {
-    @Test(.timeLimit(.minutes(2)))
-    func modelChainMakesNoAllocationLockOrSyscall() throws {
+    /// Whole frames, and split frames (the network one 64-frame block after its front end).
+    @Test(.timeLimit(.minutes(2)), arguments: [false, true])
+    func modelChainMakesNoAllocationLockOrSyscall(splitFrames: Bool) throws {
         // Three staggered models (onset, the shipped drums, a constant 440 Hz pitch model whose
         // events drive the MIDI pitch voice) and the clicks.
         let model = Live.root.appendingPathComponent("Models/test/onset-medium.safetensors").path
         let drums = Live.root.appendingPathComponent("Models/drums.safetensors").path
         let pitch = try Live.scratch("pitch-model").appendingPathComponent("pitch.safetensors").path
         try Live.constantPitchModel(path: pitch)
-        let (counts, summary) = try probeRun(chain: "model=\(model),model=\(drums),model=\(pitch),click", seconds: 11)
+        let chain = "model=\(model),model=\(drums),model=\(pitch),click"
+        let (counts, summary) = try probeRun(chain: chain, seconds: 11, runArguments: splitFrames ? ["--split-frames"] : [])
+        // The run used split frames exactly when asked: one 64-frame block more latency.
+        func latency(_ split: Bool) throws -> Int {
+            let engine = Engine(chain: try ChainSpec.parse(chain), splitFrames: split)
+            try engine.prepare(sampleRate: 48000, maxBlock: 4096, blockSize: 64)
+            return engine.latencyFrames
+        }
+        #expect(summary.latency == (try latency(false)) + (splitFrames ? 64 : 0))
         #expect((summary.events ?? 0) > 500, "the pitch model reports about 100 events per second")   // 11 s so that ≥ 10 s are counted even when the dummy server skips cycles under load
         #expect((counts["counted_sections"] ?? 0) >= 10 * 750, "too few checked blocks: \(counts["counted_sections"] ?? 0)")
         for name in Self.probedCalls {

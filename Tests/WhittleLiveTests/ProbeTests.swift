@@ -5,7 +5,7 @@ extension LiveTests {
     /// Runs `whittle run` under the rtprobe interposer on a 64-frame dummy server, with playrec
     /// feeding bursts at real-time pace (so onsets, clicks and MIDI notes happen), and returns
     /// the probe's counts and whittle's summary.
-    func probeRun(chain: String, seconds: Int) throws -> (counts: [String: UInt64], summary: RunSummaryFigures) {
+    func probeRun(chain: String, seconds: Int, runArguments: [String] = []) throws -> (counts: [String: UInt64], summary: RunSummaryFigures) {
         let dir = try Live.scratch("probe")
         let whittle = try Live.whittle()
         let probe = dir.appendingPathComponent("rtprobe.so")
@@ -17,7 +17,7 @@ extension LiveTests {
         defer { server.stop() }
         let counts = dir.appendingPathComponent("counts.txt")
         // Warm-up: the first second of sections (750 blocks of 64 frames) is not counted.
-        let run = try Child(whittle, ["run", "--server", server.name, "--chain", chain, "--duration", "\(seconds + 1)"],
+        let run = try Child(whittle, ["run", "--server", server.name, "--chain", chain, "--duration", "\(seconds + 1)"] + runArguments,
                             environment: ["LD_PRELOAD": probe.path, "WHITTLE_PROBE_OUT": counts.path, "WHITTLE_PROBE_WARMUP": "750"],
                             in: dir, tag: "whittle")
         defer { run.stop() }
