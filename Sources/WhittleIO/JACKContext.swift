@@ -40,8 +40,12 @@ struct JACKContext {
 /// Slots of JACKContext.shared. (An explicit switch, not raw values or static constants: the
 /// real-time checker treats synthesized rawValue getters and global accessors as opaque calls.)
 enum JACKShared {
-    case firstJackFrame, anchorJackFrame, anchorEngineFrame, discontinuities, events, midiDropped, started, oversizeBlocks
-    static var count: Int { 8 }
+    case firstJackFrame, anchorJackFrame, anchorEngineFrame, discontinuities, events, midiDropped, started, oversizeBlocks, anchorCount
+    /// The anchor log follows the named slots: pairs (JACK frame, engine frame), oldest first; when
+    /// it is full the last pair is overwritten, so the first anchors and the latest one survive.
+    static var anchorLogCapacity: Int { 8 }
+    static var anchorLogBase: Int { 9 }
+    static var count: Int { anchorLogBase + 2 * anchorLogCapacity }
     @inline(__always) var index: Int {
         switch self {
         case .firstJackFrame: 0
@@ -52,6 +56,7 @@ enum JACKShared {
         case .midiDropped: 5
         case .started: 6
         case .oversizeBlocks: 7
+        case .anchorCount: 8
         }
     }
 }
@@ -86,6 +91,26 @@ extension UnsafeMutablePointer where Pointee == JACKContext {
     }
     func read(_ slot: JACKShared) -> UInt64 {
         whittle_jack_load_u64(pointee.shared + slot.index)
+    }
+    /// Records a new map between JACK's frame clock and the engine's frame count.
+    @_noLocks @_noAllocation @inline(__always)
+    func publishAnchor(jackFrame: UInt64, engineFrame: UInt64) {
+        publish(.anchorJackFrame, jackFrame)
+        publish(.anchorEngineFrame, engineFrame)
+        let n = whittle_jack_load_u64(pointee.shared + JACKShared.anchorCount.index)
+        let capacity = UInt64(JACKShared.anchorLogCapacity)
+        let entry = Int(n < capacity ? n : capacity - 1)
+        whittle_jack_store_u64(pointee.shared + JACKShared.anchorLogBase + 2 * entry, jackFrame)
+        whittle_jack_store_u64(pointee.shared + JACKShared.anchorLogBase + 2 * entry + 1, engineFrame)
+        publish(.anchorCount, n &+ 1)
+    }
+    /// The anchor log, oldest first (see JACKShared.anchorLogCapacity).
+    func readAnchors() -> [JACKAnchor] {
+        let n = min(Int(read(.anchorCount)), JACKShared.anchorLogCapacity)
+        return (0..<n).map {
+            JACKAnchor(jackFrame: whittle_jack_load_u64(pointee.shared + JACKShared.anchorLogBase + 2 * $0),
+                       engineFrame: whittle_jack_load_u64(pointee.shared + JACKShared.anchorLogBase + 2 * $0 + 1))
+        }
     }
     @_noLocks @_noAllocation @inline(__always)
     func flag(_ f: JACKFlag) -> Bool { whittle_jack_load_i32(pointee.flags + f.index) != 0 }

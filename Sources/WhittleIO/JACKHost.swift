@@ -29,6 +29,12 @@ public enum JACKError: Error, CustomStringConvertible {
     }
 }
 
+/// JACK frame `jackFrame` is engine frame `engineFrame` (until the next anchor).
+public struct JACKAnchor: Sendable, Equatable {
+    public var jackFrame: UInt64
+    public var engineFrame: UInt64
+}
+
 /// Figures the JACK host gathered, for the run summary.
 public struct JACKReport: Sendable {
     public var serverName: String?
@@ -38,6 +44,8 @@ public struct JACKReport: Sendable {
     public var firstJackFrame: UInt64?
     public var anchorJackFrame: UInt64
     public var anchorEngineFrame: UInt64
+    /// Every anchor (first cycle, then one after each skip), oldest first, up to JACKShared.anchorLogCapacity.
+    public var anchors: [JACKAnchor]
     public var discontinuities: UInt64
     public var events: UInt64
     public var midiDropped: UInt64
@@ -195,7 +203,7 @@ public final class JACKHost {
             serverName: options.serverName, sampleRate: sampleRate, blockSize: blockSize, latency: latencyFrames,
             firstJackFrame: ctx.read(.started) != 0 ? ctx.read(.firstJackFrame) : nil,
             anchorJackFrame: ctx.read(.anchorJackFrame), anchorEngineFrame: ctx.read(.anchorEngineFrame),
-            discontinuities: ctx.read(.discontinuities), events: ctx.read(.events),
+            anchors: ctx.readAnchors(), discontinuities: ctx.read(.discontinuities), events: ctx.read(.events),
             midiDropped: ctx.read(.midiDropped), oversizeBlocks: ctx.read(.oversizeBlocks))
     }
 

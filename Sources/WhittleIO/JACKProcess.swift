@@ -64,13 +64,11 @@ func trackFrameClock(_ ctx: UnsafeMutablePointer<JACKContext>, jackFrame: UInt32
     if !ctx.pointee.started {
         ctx.pointee.started = true
         ctx.publish(.firstJackFrame, UInt64(jackFrame))
-        ctx.publish(.anchorJackFrame, UInt64(jackFrame))
-        ctx.publish(.anchorEngineFrame, UInt64(ctx.pointee.engineFrame))
+        ctx.publishAnchor(jackFrame: UInt64(jackFrame), engineFrame: UInt64(ctx.pointee.engineFrame))
         ctx.publish(.started, 1)
     } else if jackFrame != ctx.pointee.expectedJackFrame {
         ctx.bump(.discontinuities)
-        ctx.publish(.anchorJackFrame, UInt64(jackFrame))
-        ctx.publish(.anchorEngineFrame, UInt64(ctx.pointee.engineFrame))
+        ctx.publishAnchor(jackFrame: UInt64(jackFrame), engineFrame: UInt64(ctx.pointee.engineFrame))
     }
     ctx.pointee.expectedJackFrame = jackFrame &+ frames
 }

@@ -22,6 +22,8 @@ struct RunSummary {
             lines.append("  jack: \(jack.sampleRate) Hz, \(jack.blockSize) frames/block, latency \(jack.latency) frames")
             let first = jack.firstJackFrame.map(String.init) ?? "none"
             lines.append("  jack frames: first \(first), anchor jack \(jack.anchorJackFrame) = engine \(jack.anchorEngineFrame), skipped cycles \(jack.discontinuities)")
+            let log = jack.anchors.map { "\($0.jackFrame)=\($0.engineFrame)" }.joined(separator: " ")
+            lines.append("  jack anchors (jack=engine): \(log.isEmpty ? "none" : log)")
         }
         if let alsa {
             lines.append("  events \(stats.events)  dropped events \(stats.droppedEvents)")

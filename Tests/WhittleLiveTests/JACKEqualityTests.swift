@@ -4,8 +4,9 @@ import Testing
 extension LiveTests {
     /// A live JACK run is sample-for-sample the file run of the same signal.
     ///
-    /// Alignment: `whittle run` reports an anchor "JACK frame A = engine frame E" (its first cycle,
-    /// moved on if JACK ever skipped it). playrec starts the signal at JACK frame S, under freewheel
+    /// Alignment: `whittle run` logs anchors "JACK frame A = engine frame E" (its first cycle, and
+    /// a new one whenever JACK's clock jumped, as it does when freewheel ends); the one in force
+    /// when the signal starts is used, and none may fall inside the recording. playrec starts the signal at JACK frame S, under freewheel
     /// (no cycle can be skipped from then on), so the engine met the signal's first sample at engine
     /// frame P = E + (S − A), having processed P zero frames before it. The file run gets
     /// P zeros + signal + a tail, and the same 64-frame blocks. Both engines then start their hop
@@ -39,10 +40,10 @@ extension LiveTests {
         run.signal(SIGTERM)
         #expect(run.wait(timeout: 10) == 0, "whittle run did not stop cleanly on SIGTERM: \(run.stderr)")
         let summary = RunSummaryFigures(text: run.stdout)
-        let anchorJack = try #require(summary.anchorJack, "no anchor in summary:\n\(run.stdout)")
-        let anchorEngine = try #require(summary.anchorEngine)
         let latency = try #require(summary.latency)
-        try #require(anchorJack <= start, "a JACK cycle was skipped after the signal started")
+        let anchor = try #require(summary.anchor(over: start, start + recordFrames + latency),
+                                  "no anchor before the signal, or a JACK cycle was skipped during it:\n\(run.stdout)")
+        let anchorJack = anchor.jack, anchorEngine = anchor.engine
         #expect((summary.events ?? 0) > 0, "the signal produced no events")
 
         let pad = anchorEngine + (start - anchorJack)

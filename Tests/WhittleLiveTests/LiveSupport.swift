@@ -163,6 +163,28 @@ struct RunSummaryFigures {
     var anchorJack: Int? { int(after: "anchor jack ") }
     var anchorEngine: Int? { int(after: "= engine ") }
     var skipped: Int? { int(after: "skipped cycles ") }
+    /// The anchor log: (JACK frame, engine frame) pairs, oldest first.
+    var anchors: [(jack: Int, engine: Int)] {
+        guard let range = text.range(of: "jack anchors (jack=engine): ") else { return [] }
+        let line = text[range.upperBound...].prefix(while: { $0 != "\n" })
+        return line.split(separator: " ").compactMap { pair in
+            let parts = pair.split(separator: "=")
+            guard parts.count == 2, let j = Int(parts[0]), let e = Int(parts[1]) else { return nil }
+            return (j, e)
+        }
+    }
+    /// The map between JACK and engine frames in force over JACK frames start..<end: the latest
+    /// anchor at or before `start`, or nil if the engine skipped a cycle inside the span (a skip
+    /// after it, such as the clock jump when freewheel ends, does not matter).
+    func anchor(over start: Int, _ end: Int) -> (jack: Int, engine: Int)? {
+        let log = anchors
+        guard let last = log.last(where: { $0.jack <= start }) else { return nil }
+        // A full log lost the anchors between its last two entries: trust it only if the
+        // latest anchor precedes the span.
+        if (skipped ?? 0) + 1 > log.count && last.jack != log.last?.jack { return nil }
+        if log.contains(where: { $0.jack > start && $0.jack < end }) { return nil }
+        return last
+    }
     var recoveries: Int? { int(after: "recoveries ") }
     var alsaFrames: Int? { int(after: "alsa: frames ") }
 }

@@ -41,10 +41,10 @@ extension LiveTests {
         run.signal(SIGTERM)
         #expect(run.wait(timeout: 10) == 0, "whittle run did not stop cleanly: \(run.stderr)")
         let summary = RunSummaryFigures(text: run.stdout)
-        let anchorJack = try #require(summary.anchorJack, "no anchor in summary:\n\(run.stdout)")
-        let anchorEngine = try #require(summary.anchorEngine)
         let latency = try #require(summary.latency)
-        try #require(anchorJack <= start, "a JACK cycle was skipped after the signal started")
+        let anchor = try #require(summary.anchor(over: start, start + recordFrames + latency),
+                                  "no anchor before the signal, or a JACK cycle was skipped during it:\n\(run.stdout)")
+        let anchorJack = anchor.jack, anchorEngine = anchor.engine
         let pad = anchorEngine + (start - anchorJack)
         try #require(recordFrames > signal.count + latency, "the recording must cover the latency")
 
