@@ -67,21 +67,38 @@ public struct CalibrationPoint: Codable, Sendable, Equatable {
 /// with a large `up` (48 → 22.05 or 44.1 kHz: 147 phases) reads a new row for every output, one
 /// with `up` = 1 (48 → 16 or 24 kHz) reads the same row all the time. Back-to-back (hot) blocks
 /// show no such cost: all four ratios take the same time there.
+///
+/// The block's base (call + per-sample work) is not linear in the block size: a paced block
+/// starts on a core that idled or ran other work, and its first microseconds run slower (cold
+/// caches, TLB, clock), so per-sample cost falls with the block size. Measured on the development
+/// VM: 55 ns per sample at 64–256 frames, about 20 at 1024. Version-3 profiles keep the base
+/// measured at each calibrated block size (`byBlock`), interpolated between sizes; `perBlock +
+/// perSample·block` is the straight line through it, used when there is no table.
 public struct EngineCoefficients: Codable, Sendable, Equatable {
     public var perBlock: Double
     public var perSample: Double
     public var perTap: Double
     /// ns per distinct resampler coefficient row read in a block (0 in version-1 profiles).
     public var perTableRow: Double
+    /// The base measured per block size, ascending (nil before version 3).
+    public var byBlock: [BlockBase]?
 
-    public init(perBlock: Double, perSample: Double, perTap: Double, perTableRow: Double = 0) {
+    /// The engine's base time (ns, resampler excluded) at one host block size.
+    public struct BlockBase: Codable, Sendable, Equatable {
+        public var block: Int
+        public var ns: Double
+        public init(block: Int, ns: Double) { self.block = block; self.ns = ns }
+    }
+
+    public init(perBlock: Double, perSample: Double, perTap: Double, perTableRow: Double = 0, byBlock: [BlockBase]? = nil) {
         self.perBlock = perBlock
         self.perSample = perSample
         self.perTap = perTap
         self.perTableRow = perTableRow
+        self.byBlock = byBlock.map { $0.sorted { $0.block < $1.block } }
     }
 
-    enum CodingKeys: String, CodingKey { case perBlock, perSample, perTap, perTableRow }
+    enum CodingKeys: String, CodingKey { case perBlock, perSample, perTap, perTableRow, byBlock }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -89,12 +106,34 @@ public struct EngineCoefficients: Codable, Sendable, Equatable {
         perSample = try c.decode(Double.self, forKey: .perSample)
         perTap = try c.decode(Double.self, forKey: .perTap)
         perTableRow = try c.decodeIfPresent(Double.self, forKey: .perTableRow) ?? 0
+        byBlock = try c.decodeIfPresent([BlockBase].self, forKey: .byBlock)?.sorted { $0.block < $1.block }
+    }
+
+    /// Base ns of a block of `block` host samples: the table, linear between its sizes and along
+    /// its nearest segment beyond them (never below half the nearest entry); else the line.
+    public func base(block: Int) -> Double {
+        let b = Double(block)
+        guard let table = byBlock, let first = table.first, let last = table.last else { return perBlock + perSample * b }
+        guard table.count >= 2 else { return max(first.ns * 0.5, first.ns + perSample * (b - Double(first.block))) }
+        var i = 0
+        while i < table.count - 2 && block > table[i + 1].block { i += 1 }
+        let lo = table[i], hi = table[i + 1]
+        let slope = (hi.ns - lo.ns) / Double(hi.block - lo.block)
+        let value = lo.ns + slope * (b - Double(lo.block))
+        let nearest = block <= first.block ? first.ns : (block >= last.block ? last.ns : min(lo.ns, hi.ns))
+        return max(value, 0.5 * nearest)
     }
 
     /// ns for one block of `block` host samples that produced `outputs` resampled samples.
     public func ns(block: Int, outputs: Double, schedule: FrameSchedule) -> Double {
-        perBlock + perSample * Double(block) + perTap * outputs * Double(schedule.tapsPerOutput)
+        base(block: block) + perTap * outputs * Double(schedule.tapsPerOutput)
             + perTableRow * schedule.tableRows(outputs: outputs)
+    }
+
+    /// Every term `factor` times slower (a slower machine).
+    public func scaled(_ factor: Double) -> EngineCoefficients {
+        EngineCoefficients(perBlock: perBlock * factor, perSample: perSample * factor, perTap: perTap * factor,
+                           perTableRow: perTableRow * factor, byBlock: byBlock?.map { BlockBase(block: $0.block, ns: $0.ns * factor) })
     }
 }
 

@@ -6,11 +6,23 @@ import WhittleEngine
 import WhittleNN
 
 public struct DeviceProfile: Codable, Sendable {
+    /// The second and later frames a block completes run right after the first, on warm caches:
+    /// on the development VM a second frame cost about half the first. Their front end costs
+    /// `frontEnd` × the first's; their layers `layerScale` × the hot microbenchmark time, with no
+    /// per-byte term (the weights were just read).
+    public struct LaterFrames: Codable, Sendable, Equatable {
+        public var frontEnd: Double
+        public var layerScale: Double
+        public init(frontEnd: Double, layerScale: Double) { self.frontEnd = frontEnd; self.layerScale = layerScale }
+    }
+
     /// Bumped whenever the meaning of a field changes; files with a version not in
     /// `readableVersions` are rejected. Version 2 added `engine.perTableRow` and `blockSpread`;
     /// a version-1 file reads with both absent (no table term, no scatter: its old predictions).
-    public static let formatVersion = 2
-    public static let readableVersions = 1...2
+    /// Version 3 added `engine.byBlock` (the engine's base per block size; older files use the line)
+    /// and `laterFrames` (older files price every frame as the first).
+    public static let formatVersion = 3
+    public static let readableVersions = 1...3
 
     public var version: Int
     public var machine: MachineIdentity
@@ -27,6 +39,8 @@ public struct DeviceProfile: Codable, Sendable {
     /// fitted from weight-heavy calibration detectors and the measured models.
     public var contextScale: Double
     public var contextPerByte: Double
+    /// What the second and later frames of one block cost (nil before version 3: as the first).
+    public var laterFrames: LaterFrames?
     /// How blocks doing the same work scatter around their median (nil: no scatter, version 1).
     public var blockSpread: BlockSpread?
     /// Raw data: the microbenchmarks and engine measurements the coefficients come from.
@@ -35,7 +49,7 @@ public struct DeviceProfile: Codable, Sendable {
 
     public init(machine: MachineIdentity, estimated: Bool = false, note: String? = nil, created: String? = nil,
                 layers: [String: CostCoefficients], engine: EngineCoefficients, contextScale: Double = 1, contextPerByte: Double = 0,
-                blockSpread: BlockSpread? = nil, calibration: [CalibrationPoint] = [], measurements: [ProfileMeasurement] = []) {
+                laterFrames: LaterFrames? = nil, blockSpread: BlockSpread? = nil, calibration: [CalibrationPoint] = [], measurements: [ProfileMeasurement] = []) {
         version = DeviceProfile.formatVersion
         self.machine = machine
         self.estimated = estimated
@@ -45,6 +59,7 @@ public struct DeviceProfile: Codable, Sendable {
         self.engine = engine
         self.contextScale = contextScale
         self.contextPerByte = contextPerByte
+        self.laterFrames = laterFrames
         self.blockSpread = blockSpread
         self.calibration = calibration
         self.measurements = measurements
@@ -104,44 +119,52 @@ public struct DeviceProfile: Codable, Sendable {
         }
         let f = work.frontEnd
         let frontEnd = f.type == "frontend_none" ? 0 : try cost(f.type, f.macs, f.bytes, f.steps)
-        var meanLayers = 0.0, allLayers = 0.0
+        // Layers of a block's first frame (cold) and of its later ones (warm); mean over strided
+        // layers' periods, and all layers for the worst case.
+        var firstMean = 0.0, firstAll = 0.0, laterMean = 0.0, laterAll = 0.0
         for layer in work.layers {
-            let ns = contextScale * (try cost(layer.type, layer.macs, layer.bytes, layer.steps)) + contextPerByte * layer.weightBytes
-            meanLayers += ns / Double(max(layer.period, 1))
-            allLayers += ns
+            let hot = try cost(layer.type, layer.macs, layer.bytes, layer.steps)
+            let cold = contextScale * hot + contextPerByte * layer.weightBytes
+            let warm = laterFrames.map { $0.layerScale * hot } ?? cold
+            let period = Double(max(layer.period, 1))
+            firstMean += cold / period
+            firstAll += cold
+            laterMean += warm / period
+            laterAll += warm
         }
-        let meanFrame = frontEnd + meanLayers
-        let worstFrame = frontEnd + allLayers
+        let laterFrontEnd = frontEnd * (laterFrames?.frontEnd ?? 1)
         let schedule = FrameSchedule(hostRate: rate, modelRate: work.sampleRate, hop: work.hop, block: block)
         let n = max(schedule.blocks(seconds: 10), 1000)
         let frames = schedule.frames(blocks: n), converted = schedule.convertedSamples(blocks: n)
         func base(_ b: Int) -> Double { engine.ns(block: block, outputs: Double(converted[b]), schedule: schedule) }
         // Skip the first blocks: the resampler's start-up delay is not steady state.
         let steady = (n / 10)..<n
-        // Front ends and networks run in each block, as ModelNode.run schedules them.
+        // Front ends and networks run in each block, as ModelNode.run schedules them; the first of
+        // each kind in a block is cold.
         let split = splitFrames && FrameSplit.applies(hop: work.hop, modelRate: work.sampleRate, hostRate: rate, block: block)
-        func blockWork(_ b: Int, layers: Double) -> Double {
+        func runs(_ count: Double, first: Double, later: Double) -> Double { count <= 0 ? 0 : first + (count - 1) * later }
+        func blockWork(_ b: Int, all: Bool) -> Double {
             let k = Double(frames[b])
-            guard split else { return base(b) + k * (frontEnd + layers) }
-            let carried: Double = b > 0 && frames[b - 1] > 0 ? 1 : 0
-            return base(b) + k * frontEnd + (carried + max(0, k - 1)) * layers
+            let (first, later) = all ? (firstAll, laterAll) : (firstMean, laterMean)
+            let networks = split ? (b > 0 && frames[b - 1] > 0 ? 1 : 0) + max(0, k - 1) : k
+            return base(b) + runs(k, first: frontEnd, later: laterFrontEnd) + runs(networks, first: first, later: later)
         }
-        let points = steady.map { blockWork($0, layers: meanLayers) }
+        let points = steady.map { blockWork($0, all: false) }
         let typical = points.sorted()
-        let worst = steady.map { blockWork($0, layers: allLayers) }.max() ?? 0
+        let worst = steady.map { blockWork($0, all: true) }.max() ?? 0
         // p50 of all blocks, each scattered around its predicted (median) time as measured here.
         let spread = blockSpread.flatMap { $0.isValid ? $0 : nil }
         let p50 = spread.map { $0.quantile(0.5, times: points, frames: Array(frames[steady])) } ?? Quantile.of(typical, 0.5)
         let times = BlockTimes(p50: p50 / 1000, p99: Quantile.of(typical, 0.99) / 1000,
                                p999: worst / 1000, max: worst / 1000)
         let counts = steady.map { frames[$0] }
-        return Prediction(times: times, frameMicroseconds: meanFrame / 1000, frontEndMicroseconds: frontEnd / 1000,
+        return Prediction(times: times, frameMicroseconds: (frontEnd + firstMean) / 1000, frontEndMicroseconds: frontEnd / 1000,
                           typicalFrames: Quantile.of(counts.map(Double.init).sorted(), 0.5), maxFrames: counts.max() ?? 0)
     }
 
     public struct Prediction: Sendable {
         public var times: BlockTimes
-        /// One model frame (front end + layers), µs.
+        /// A block's first model frame (front end + layers), µs.
         public var frameMicroseconds: Double
         public var frontEndMicroseconds: Double
         /// Frames completed by the median block and by the fullest block.

@@ -48,6 +48,8 @@ struct ProfileCommand: ParsableCommand {
     var noProbe = false
     @Option(help: "Seconds per calibration run of a null detector through the engine (with --out).")
     var calibrationSeconds: Double = 1.5
+    @Option(help: "Fit a device profile again from the measurements stored in this one, without measuring (with --out): after a change to the cost model.")
+    var refit: String?
 
     // A measurement child (internal): run one chain at one block size, write the ProfileMeasurement as JSON.
     @Option(help: .hidden) var childMeasure: String?
@@ -57,6 +59,7 @@ struct ProfileCommand: ParsableCommand {
     func run() throws {
         do {
             if let chain = childMeasure { return try runChild(chain) }
+            if let refit { return try runRefit(refit) }
             try check()
             if !predictions.isEmpty { return try runPredictions() }
             try runMeasurements()
@@ -93,6 +96,10 @@ struct ProfileCommand: ParsableCommand {
     }
 
     // MARK: - Measuring
+
+    /// Block sizes the null detectors run at: the engine's base is measured at each (it is not
+    /// linear in the size), so every size asked for is in, with the usual ones around it.
+    var calibrationBlocks: [Int] { Array(Set([64, 128, 256, 512, 1024] + ((try? blocks()) ?? []))).sorted() }
 
     var probeLibrary: AllocationProbe? { noProbe ? nil : AllocationProbe.locate(explicit: probe) }
 
@@ -178,7 +185,7 @@ struct ProfileCommand: ParsableCommand {
                 try file.write(path: tmp)
                 calibrationFiles.append(tmp)
                 let heavy = label.hasPrefix("context")
-                for b in heavy ? [1024] : [64, 128, 256, 1024] {
+                for b in heavy ? [256, 1024] : calibrationBlocks {
                     let schedule = FrameSchedule(hostRate: rate, modelRate: work.sampleRate, hop: work.hop, block: b)
                     jobs.append(Job(label: "calibration: \(label)", chain: "model=\(tmp)", block: b, schedule: schedule,
                                     seconds: calibrationSeconds, work: work, kind: heavy ? .contextCalibration : .engineCalibration))
@@ -219,36 +226,79 @@ struct ProfileCommand: ParsableCommand {
                       engineRuns: [(ProfileMeasurement, ModelWork)], contextRuns: [(ProfileMeasurement, ModelWork)]) throws {
         note("calibrating: single-layer microbenchmarks")
         let points = try LayerBenchmark.run(seconds: 0.05)
+        let result = try fit(points: points, measured: measured, engineRuns: engineRuns, contextRuns: contextRuns,
+                             machine: .current(), created: ISO8601DateFormatter().string(from: Date()),
+                             note: "measured by whittle profile (\(fast ? "back to back" : "paced") blocks at \(rate) Hz)")
+        try write(result, to: path, measured: measured)
+    }
+
+    /// The cost model fitted to microbenchmarks and engine runs.
+    func fit(points: [CalibrationPoint], measured: [(ProfileMeasurement, ModelWork?)],
+             engineRuns: [(ProfileMeasurement, ModelWork)], contextRuns: [(ProfileMeasurement, ModelWork)],
+             machine: MachineIdentity, created: String?, note: String?) throws -> DeviceProfile {
         var layers = ProfileFit.layerCoefficients(points)
         let modelRuns = measured.compactMap { m, w in w.map { (m, $0) } }
         // The profiled models' blocks without a frame are engine work at their own resampling ratio.
-        guard let (engine, fronts) = ProfileFit.engineAndFrontEnds(engineRuns, idleRuns: modelRuns, layers: layers) else {
+        guard let (engine, fronts, laterFrontEnd) = ProfileFit.engineAndFrontEnds(engineRuns, idleRuns: modelRuns, layers: layers) else {
             throw ProfileError.failed("cannot fit the engine coefficients (too few calibration blocks)")
         }
         layers.merge(fronts) { $1 }
-        var result = DeviceProfile(machine: .current(), estimated: false,
-                                   note: "measured by whittle profile (\(fast ? "back to back" : "paced") blocks at \(rate) Hz)",
-                                   created: ISO8601DateFormatter().string(from: Date()), layers: layers, engine: engine,
+        var result = DeviceProfile(machine: machine, estimated: false, note: note, created: created, layers: layers, engine: engine,
                                    blockSpread: BlockSpread.fit(engineRuns.map(\.0) + contextRuns.map(\.0) + measured.map(\.0)),
                                    calibration: points, measurements: engineRuns.map(\.0) + contextRuns.map(\.0) + measured.map(\.0))
-        if let (scale, perByte) = ProfileFit.context(contextRuns + modelRuns, profile: result) {
+        result.laterFrames = DeviceProfile.LaterFrames(frontEnd: laterFrontEnd, layerScale: 1)
+        if let (scale, perByte, warm) = ProfileFit.context(contextRuns + modelRuns, profile: result) {
             result.contextScale = scale
             result.contextPerByte = perByte
+            result.laterFrames?.layerScale = warm
         }
+        return result
+    }
+
+    func write(_ result: DeviceProfile, to path: String, measured: [(ProfileMeasurement, ModelWork?)]) throws {
         try result.write(path: path)
-        note(String(format: "wrote %@: engine %.0f ns/block + %.2f ns/sample + %.3f ns/tap + %.3f ns/resampler row; layers in the engine ×%.2f + %.3f ns/byte",
-                    path, engine.perBlock, engine.perSample, engine.perTap, engine.perTableRow, result.contextScale, result.contextPerByte))
+        let e = result.engine
+        let table = (e.byBlock ?? []).map { String(format: "%d: %.1f", $0.block, $0.ns / 1000) }.joined(separator: ", ")
+        note(String(format: "wrote %@: engine base µs by block {%@} (line %.0f ns + %.2f ns/sample), %.3f ns/tap, %.3f ns/resampler row; layers in the engine ×%.2f + %.3f ns/byte; a block's later frames: front end ×%.2f, layers ×%.2f",
+                    path, table, e.perBlock, e.perSample, e.perTap, e.perTableRow, result.contextScale, result.contextPerByte,
+                    result.laterFrames?.frontEnd ?? 1, result.laterFrames?.layerScale ?? result.contextScale))
         if let s = result.blockSpread {
             let mid = BlockSpread.levels.firstIndex { $0 > 0.5 } ?? 0
             note(String(format: "  block scatter around the median (%d + %d groups): idle q%.0f ×%.2f, q%.0f ×%.2f; busy q%.0f ×%.2f",
                         s.idleGroups, s.busyGroups, 100 * BlockSpread.levels[mid + 1], s.idle[mid + 1], 100 * BlockSpread.levels[mid + 3], s.idle[mid + 3],
                         100 * BlockSpread.levels[mid + 1], s.busy[mid + 1]))
         }
-        for (m, w) in modelRuns {
+        for case let (m, w?) in measured {
             let p = try result.prediction(for: w, block: m.block, rate: m.rate).times
             note(String(format: "  fit check %@ block %d: p50 predicted %.1f µs, measured %.1f µs (%+.0f%%)",
                         m.target, m.block, p.p50, m.times.p50, 100 * (p.p50 - m.times.p50) / m.times.p50))
         }
+    }
+
+    /// `--refit OLD --out NEW`: the stored microbenchmarks and measurements, fitted again.
+    func runRefit(_ path: String) throws {
+        guard let out else { throw ProfileError.badInput("--refit needs --out NEW.json") }
+        let old = try DeviceProfile.load(path: path)
+        guard !old.estimated else { throw ProfileError.badInput("\(path): an estimate has no measurements of its own to fit again") }
+        var works: [String: ModelWork] = [:]
+        for (label, file) in ProfileFit.calibrationModels() + ProfileFit.contextModels() { works["calibration: \(label)"] = try ModelWork(file) }
+        var measured: [(ProfileMeasurement, ModelWork?)] = []
+        var engineRuns: [(ProfileMeasurement, ModelWork)] = [], contextRuns: [(ProfileMeasurement, ModelWork)] = []
+        for m in old.measurements {
+            if m.target.hasPrefix("calibration: ") {
+                guard let w = works[m.target] else { throw ProfileError.badInput("\(path): unknown calibration run '\(m.target)' (profile from another version)") }
+                if m.target.hasPrefix("calibration: context") { contextRuns.append((m, w)) } else { engineRuns.append((m, w)) }
+            } else if m.target.hasPrefix("model="), !m.target.contains(",") {
+                let file = String(m.target.dropFirst("model=".count))
+                do { measured.append((m, try ModelWork(ModelFile.read(path: file)))) }
+                catch { throw ProfileError.badInput("\(path): measured model \(file) cannot be read here (\(error))") }
+            } else {
+                measured.append((m, nil))
+            }
+        }
+        let result = try fit(points: old.calibration, measured: measured, engineRuns: engineRuns, contextRuns: contextRuns,
+                             machine: old.machine, created: old.created, note: old.note.map { $0 + "; refitted" } ?? "refitted")
+        try write(result, to: out, measured: measured)
     }
 
     // MARK: - Predicting

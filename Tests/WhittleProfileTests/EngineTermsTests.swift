@@ -53,8 +53,12 @@ import WhittleNN
                                                 allocations: nil, schedule: schedule), work))
             }
         }
-        let (engine, _) = try #require(ProfileFit.engineAndFrontEnds(runs, layers: [:]))
+        let (engine, _, _) = try #require(ProfileFit.engineAndFrontEnds(runs, layers: [:]))
         #expect(abs(engine.perTableRow - 60) < 3, "\(engine)")
+        // The base per block size lies on the true line (the fit has one unknown per size).
+        for entry in engine.byBlock ?? [] {
+            #expect(abs(entry.ns - (500 + 20 * Double(entry.block))) < 100, "\(entry)")
+        }
         #expect(abs(engine.perBlock - 500) < 100 && abs(engine.perSample - 20) < 1, "\(engine)")
     }
 
