@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "WhittleNNTests", dependencies: ["WhittleNN"], exclude: ["Fixtures"]),
         .testTarget(name: "WhittleTrainTests", dependencies: ["WhittleTrain"]),
         .testTarget(name: "WhittleTrimTests", dependencies: ["WhittleTrim"]),
-        .testTarget(name: "WhittleProfileTests", dependencies: ["WhittleProfile"]),
+        .testTarget(name: "WhittleProfileTests", dependencies: ["WhittleProfile", "WhittleProcessors"]),
         .testTarget(name: "WhittleTasksTests", dependencies: ["WhittleTasks", "WhittleProcessors", "WhittleEngine", "WhittleIO"]),
         .testTarget(name: "WhittleDataTests", dependencies: ["WhittleData", "WhittleEval"], exclude: ["Fixtures"]),
     ]

@@ -33,12 +33,13 @@ public enum ProfileFit {
             ("null harmonic spectrum n_fft 2048, 360 × 6, 16 kHz", SingleLayerModels.null(features: harmonic(1024, 2048, 360, 6), count: 2160, rate: 16000, hop: 160)),
             ("null harmonic spectrum n_fft 1024, 120 × 3, 16 kHz", SingleLayerModels.null(features: harmonic(512, 1024, 120, 3), count: 360, rate: 16000, hop: 160)),
             ("null harmonic spectrum n_fft 4096, 240 × 4, 22.05 kHz", SingleLayerModels.null(features: harmonic(2048, 4096, 240, 4), count: 960, rate: 22050, hop: 220)),
-            // 100 ms hops: blocks without a frame at every block size (the engine's base is measured
-            // per size, and 10 ms hops leave no idle block at 1024 frames), and single-frame blocks
-            // at the large sizes (a block's first frame against its later ones).
-            ("null logmel n_fft 512, 40 bands, 16 kHz, 100 ms hop", SingleLayerModels.null(features: logmel(512, 40, 7000), count: 40, rate: 16000, hop: 1600)),
-            ("null frames 256, 48 kHz, 100 ms hop", SingleLayerModels.null(features: #"{"type":"frames","size":256}"#, count: 256, rate: 48000, hop: 4800)),
-            ("null logmel n_fft 1024, 64 bands, 44.1 kHz, 100 ms hop", SingleLayerModels.null(features: logmel(1024, 64, 8000), count: 64, rate: 44100, hop: 4410)),
+            // Long hops (43–100 ms): blocks without a frame at every block size (the engine's base is
+            // measured per size, and 10 ms hops leave no idle block at 1024 frames), and single-frame
+            // blocks at the large sizes (a block's first frame against its later ones). A frame is at
+            // least a hop long.
+            ("null logmel n_fft 2048, 40 bands, 16 kHz, 100 ms hop", SingleLayerModels.null(features: logmel(2048, 40, 7000), count: 40, rate: 16000, hop: 1600)),
+            ("null frames 2048, 48 kHz, 43 ms hop", SingleLayerModels.null(features: #"{"type":"frames","size":2048}"#, count: 2048, rate: 48000, hop: 2048)),
+            ("null logmel n_fft 4096, 64 bands, 44.1 kHz, 50 ms hop", SingleLayerModels.null(features: logmel(4096, 64, 8000), count: 64, rate: 44100, hop: 2205)),
         ]
     }
 

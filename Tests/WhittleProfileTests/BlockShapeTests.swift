@@ -5,6 +5,7 @@
 import Foundation
 import Testing
 import WhittleNN
+import WhittleProcessors
 @testable import WhittleProfile
 
 @Suite struct BlockShapeTests {
@@ -102,5 +103,21 @@ import WhittleNN
         let q = try DeviceProfile.load(path: path)
         #expect(q.version == 2 && q.engine.byBlock == nil && q.laterFrames == nil)
         #expect(q.engine.base(block: 64) == p.engine.perBlock + 64 * p.engine.perSample)
+    }
+}
+
+@Suite struct CalibrationModelTests {
+    /// A calibration detector the engine refuses stops `whittle profile --out` after minutes of
+    /// measuring (a 100 ms hop with a 512-point frame did): each must load as the engine loads it.
+    @Test func everyCalibrationDetectorLoadsInTheEngine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-calibration-test-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (i, (label, file)) in (ProfileFit.calibrationModels() + ProfileFit.contextModels()).enumerated() {
+            let path = dir + "/\(i).safetensors"
+            try file.write(path: path)
+            let model = try Model.load(path: path)
+            #expect(throws: Never.self, "\(label)") { try NeuralDetectorSettings(metadata: model.metadata, path: path) }
+        }
     }
 }
