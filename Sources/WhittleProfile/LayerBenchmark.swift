@@ -20,6 +20,15 @@ public enum LayerBenchmark {
         return points
     }
 
+    /// Several runs of `run` combined: each point's median time (runs in the same order).
+    public static func median(_ runs: [[CalibrationPoint]]) -> [CalibrationPoint] {
+        guard var result = runs.first else { return [] }
+        for i in result.indices {
+            result[i].ns = Quantile.median(runs.compactMap { $0.indices.contains(i) && $0[i].label == result[i].label ? $0[i].ns : nil })
+        }
+        return result
+    }
+
     /// ns per process() call: the median of ~2 ms batches (robust to the other jobs on the machine).
     static func time(_ model: Model, seconds: Double) -> Double {
         let inputs = model.inputs

@@ -194,13 +194,20 @@ struct ProfileCommand: ParsableCommand {
         }
         // Rounds outer, jobs inner: the profiled models and their calibration see the same spells
         // of a shared machine, and the median run of each drops the odd one out.
+        // The layer microbenchmarks too: the engine runs and the hot layer times they are compared
+        // with (contextScale) must come from the same spells.
         var runs = [[ProfileMeasurement]](repeating: [], count: jobs.count)
+        var benchmarks: [[CalibrationPoint]] = []
         for round in 0..<`repeat` {
             note(`repeat` > 1 ? "measuring: round \(round + 1) of \(`repeat`)" : "measuring")
             for (i, j) in jobs.enumerated() {
                 var m = try measure(j.chain, block: j.block, schedule: j.schedule, seconds: j.seconds, probe: probe)
                 if j.kind != .target { m.target = j.label }
                 runs[i].append(m)
+            }
+            if out != nil {
+                note("calibrating: single-layer microbenchmarks")
+                benchmarks.append(try LayerBenchmark.run(seconds: 0.05))
             }
         }
         ProfileReport.header()
@@ -216,16 +223,16 @@ struct ProfileCommand: ParsableCommand {
             case .contextCalibration: contextRuns.append((m, j.work!))
             }
         }
-        if let out { try writeProfile(out, measured: measured, engineRuns: engineRuns, contextRuns: contextRuns) }
+        if let out {
+            try writeProfile(out, points: LayerBenchmark.median(benchmarks), measured: measured, engineRuns: engineRuns, contextRuns: contextRuns)
+        }
         if runs.joined().contains(where: { ($0.times.allocations ?? 0) > 0 }) {
             throw Failure.exit("allocations seen on the render thread (see the table)", code: 1)
         }
     }
 
-    func writeProfile(_ path: String, measured: [(ProfileMeasurement, ModelWork?)],
+    func writeProfile(_ path: String, points: [CalibrationPoint], measured: [(ProfileMeasurement, ModelWork?)],
                       engineRuns: [(ProfileMeasurement, ModelWork)], contextRuns: [(ProfileMeasurement, ModelWork)]) throws {
-        note("calibrating: single-layer microbenchmarks")
-        let points = try LayerBenchmark.run(seconds: 0.05)
         let result = try fit(points: points, measured: measured, engineRuns: engineRuns, contextRuns: contextRuns,
                              machine: .current(), created: ISO8601DateFormatter().string(from: Date()),
                              note: "measured by whittle profile (\(fast ? "back to back" : "paced") blocks at \(rate) Hz)")

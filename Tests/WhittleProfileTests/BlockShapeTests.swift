@@ -121,3 +121,15 @@ import WhittleProcessors
         }
     }
 }
+
+@Suite struct BenchmarkMedianTests {
+    @Test func repeatedMicrobenchmarksKeepEachPointsMedian() {
+        func run(_ a: Double, _ b: Double) -> [CalibrationPoint] {
+            [CalibrationPoint(type: "dense", label: "d", macs: 1, bytes: 1, steps: 0, ns: a),
+             CalibrationPoint(type: "gru", label: "g", macs: 2, bytes: 2, steps: 0, ns: b)]
+        }
+        let m = LayerBenchmark.median([run(10, 300), run(30, 100), run(20, 200)])
+        #expect(m.map(\.ns) == [20, 200] && m.map(\.label) == ["d", "g"])
+        #expect(LayerBenchmark.median([]).isEmpty)
+    }
+}
