@@ -35,6 +35,7 @@ struct TrimCommand: ParsableCommand {
     @Option(help: "Training epochs per round.") var epochs = 20
     @Option(name: .customLong("rewind-epoch"), help: "Epoch of the dense training whose weights survivors rewind to (0 = init).") var rewindEpoch = 1
     @Option(name: .customLong("batch-size"), help: "Sequences per training batch.") var batchSize = 16
+    @Option(help: "Data-parallel training worker threads (as whittle train --threads).") var threads = 2
     @Option(name: .customLong("learning-rate"), help: "Adam learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Seed for initialisation, data order and every round.") var seed: UInt64 = 0
     @Option(name: .customLong("min-units"), help: "Units every layer keeps at least.") var minUnits = 2
@@ -76,14 +77,14 @@ struct TrimCommand: ParsableCommand {
     func trim() throws {
         // Everything that can be wrong with the input is checked before anything is written.
         let detectorSetup = try detector.trimSetup(task, start: try startFile(), epochs: epochs, batchSize: batchSize,
-                                                   learningRate: learningRate, seed: seed)
+                                                   learningRate: learningRate, seed: seed, threads: threads)
         guard detectorSetup != nil || TrimTasks.names.contains(task) else {
             throw TrimError("unknown task '\(task)' (known: \(TrimTasks.names.joined(separator: ", ")))")
         }
         let (start, trainer): (ModelFile, any TicketTrainer)
         if let detectorSetup { (start, trainer) = detectorSetup } else {
             (start, trainer) = try TrimTasks.setup(task: task, start: try startFile(), epochs: epochs, batchSize: batchSize,
-                                                   learningRate: learningRate, seed: seed)
+                                                   learningRate: learningRate, seed: seed, threads: threads)
         }
         let budgetMicros = try budget.map { try BlockBudget.parse($0).microseconds(block: block, rate: rate) }
         let deviceProfile = try profile.map { try DeviceProfile.load(path: $0) }
