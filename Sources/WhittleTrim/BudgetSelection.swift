@@ -36,11 +36,16 @@ public struct BudgetChoice: Sendable, Equatable {
 }
 
 public enum BudgetSelection {
-    /// The most accurate row whose p99.9 fits `budget` µs (ties: the faster). Throws, naming the
-    /// smallest achievable time, when none fits.
-    public static func choose(_ rows: [TrimRow], budget: Double) throws -> BudgetChoice {
+    /// The most accurate row whose p99.9 fits `budget` µs (ties: the faster), among the rows that
+    /// keep at most `maxWeightsKept` of the dense model's weights when that is given. Throws, naming
+    /// the smallest achievable time, when none fits.
+    public static func choose(_ rows: [TrimRow], budget: Double, maxWeightsKept: Double? = nil) throws -> BudgetChoice {
         let usesPrediction = rows.contains { $0.predictedP999 != nil }
-        let timed = rows.compactMap { r -> (TrimRow, Double)? in
+        let small = rows.filter { r in maxWeightsKept.map { r.weightsKept <= $0 } ?? true }
+        guard !small.isEmpty else {
+            throw TrimError("no ticket keeps at most \(fmt(100 * (maxWeightsKept ?? 0), 2)) % of the weights: trim more rounds")
+        }
+        let timed = small.compactMap { r -> (TrimRow, Double)? in
             guard let t = usesPrediction ? r.predictedP999 : r.measuredP999 else { return nil }
             return (r, t)
         }

@@ -14,7 +14,7 @@ public enum TrimTasks {
 
     /// The starting model (fresh weights for a graph) and a trainer for `task`.
     public static func setup(task: String, start: TrimStart, epochs: Int, batchSize: Int, learningRate: Float,
-                             seed: UInt64) throws -> (ModelFile, TaskTrainer) {
+                             seed: UInt64, threads: Int = 2) throws -> (ModelFile, TaskTrainer) {
         let model: ModelFile
         switch start {
         case .graph(let graph):
@@ -30,6 +30,7 @@ public enum TrimTasks {
         options.epochs = epochs
         options.batchSize = batchSize
         options.learningRate = learningRate
+        options.threads = threads
         var start = model
         if start.metadata["task"] == nil { start.metadata["task"] = task }
         return (start, TaskTrainer(task: trainingTask, options: options))

@@ -35,7 +35,7 @@ struct DetectorTicketTrainer: TicketTrainer {
 extension DetectorTrainOptions {
     /// The start model and the detector trainer, or nil when `name` is not a detector task.
     func trimSetup(_ name: String, start: TrimStart, epochs: Int, batchSize: Int, learningRate: Float,
-                   seed: UInt64) throws -> (ModelFile, TicketTrainer)? {
+                   seed: UInt64, threads: Int = 2) throws -> (ModelFile, TicketTrainer)? {
         guard DetectorTasks.names.contains(name) else { return nil }
         var model: ModelFile
         switch start {
@@ -48,7 +48,7 @@ extension DetectorTrainOptions {
             t = made
         } catch let e as ValidationError { throw TrimError(e.message) } catch { throw TrimError("\(error)") }
         var o = TrainOptions()
-        o.epochs = epochs; o.batchSize = batchSize; o.learningRate = learningRate
+        o.epochs = epochs; o.batchSize = batchSize; o.learningRate = learningRate; o.threads = threads
         if model.metadata["task"] == nil { model.metadata["task"] = name }
         return (model, DetectorTicketTrainer(task: t, options: o))
     }

@@ -35,6 +35,7 @@ struct TrimCommand: ParsableCommand {
     @Option(help: "Training epochs per round.") var epochs = 20
     @Option(name: .customLong("rewind-epoch"), help: "Epoch of the dense training whose weights survivors rewind to (0 = init).") var rewindEpoch = 1
     @Option(name: .customLong("batch-size"), help: "Sequences per training batch.") var batchSize = 16
+    @Option(help: "Data-parallel training worker threads (as whittle train --threads).") var threads = 2
     @Option(name: .customLong("learning-rate"), help: "Adam learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Seed for initialisation, data order and every round.") var seed: UInt64 = 0
     @Option(name: .customLong("min-units"), help: "Units every layer keeps at least.") var minUnits = 2
@@ -42,6 +43,7 @@ struct TrimCommand: ParsableCommand {
     @Option(help: "Host block size in frames for timing.") var block = 128
     @Option(help: "Host sample rate in Hz for timing.") var rate = 48000
     @Option(help: "Device profile (whittle profile) to predict block times on the target.") var profile: String?
+    @Option(name: .customLong("max-weights"), help: "With --budget: select only among tickets keeping at most this share of the dense model's weights (e.g. 10%).") var maxWeights: String?
     @Flag(help: "Time tickets as the engine runs them with --split-frames (network one block after the front end).") var splitFrames = false
     @Option(name: .customLong("measure-seconds"), help: "Seconds of audio to time each ticket here through the engine (0: do not measure).") var measureSeconds = 2.0
     @Option(name: .customLong("timing-passes"), help: "Final interleaved timing passes over all tickets (median kept).") var timingPasses = 3
@@ -76,17 +78,18 @@ struct TrimCommand: ParsableCommand {
     func trim() throws {
         // Everything that can be wrong with the input is checked before anything is written.
         let detectorSetup = try detector.trimSetup(task, start: try startFile(), epochs: epochs, batchSize: batchSize,
-                                                   learningRate: learningRate, seed: seed)
+                                                   learningRate: learningRate, seed: seed, threads: threads)
         guard detectorSetup != nil || TrimTasks.names.contains(task) else {
             throw TrimError("unknown task '\(task)' (known: \(TrimTasks.names.joined(separator: ", ")))")
         }
         let (start, trainer): (ModelFile, any TicketTrainer)
         if let detectorSetup { (start, trainer) = detectorSetup } else {
             (start, trainer) = try TrimTasks.setup(task: task, start: try startFile(), epochs: epochs, batchSize: batchSize,
-                                                   learningRate: learningRate, seed: seed)
+                                                   learningRate: learningRate, seed: seed, threads: threads)
         }
         let budgetMicros = try budget.map { try BlockBudget.parse($0).microseconds(block: block, rate: rate) }
         let deviceProfile = try profile.map { try DeviceProfile.load(path: $0) }
+        if try maxWeightsKept() != nil && budgetMicros == nil { throw TrimError("--max-weights selects under a --budget: give one") }
         if budgetMicros != nil && deviceProfile == nil && measureSeconds == 0 {
             throw TrimError("--budget needs --profile or a measurement here (--measure-seconds > 0)")
         }
@@ -138,6 +141,16 @@ struct TrimCommand: ParsableCommand {
         return .model(try ModelFile.read(path: model!))
     }
 
+    /// --max-weights as a fraction of the dense model's weights ("10%" or "0.1").
+    func maxWeightsKept() throws -> Double? {
+        guard let text = maxWeights?.trimmingCharacters(in: .whitespaces) else { return nil }
+        let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+        guard let value, value > 0, value <= 1 else {
+            throw TrimError("--max-weights '\(text)': give a share of the dense model's weights such as 10% or 0.1")
+        }
+        return value
+    }
+
     /// Fails early when even the narrowest model trimming could reach misses the budget on the profile.
     func checkReachable(_ budgetMicros: Double, _ start: ModelFile, _ profile: DeviceProfile) throws {
         let narrowest = try UnitGraph.narrowest(start, minUnits: minUnits)
@@ -149,9 +162,11 @@ struct TrimCommand: ParsableCommand {
     }
 
     func select(_ rows: [TrimRow], _ budgetMicros: Double) throws {
-        let choice = try BudgetSelection.choose(rows, budget: budgetMicros)
+        let cap = try maxWeightsKept()
+        let choice = try BudgetSelection.choose(rows, budget: budgetMicros, maxWeightsKept: cap)
         var chosen = try ModelFile.read(path: out + "/" + choice.row.file)
-        chosen.metadata["budget"] = "{\"p999_us\":\(f1(choice.time)),\"budget_us\":\(f1(choice.budget)),\"block\":\(block),\"rate\":\(rate),\"split_frames\":\(splitFrames),\"from\":\"\(choice.row.file)\"}"
+        let capField = cap.map { ",\"max_weights_kept\":\($0)" } ?? ""
+        chosen.metadata["budget"] = "{\"p999_us\":\(f1(choice.time)),\"budget_us\":\(f1(choice.budget)),\"block\":\(block),\"rate\":\(rate),\"split_frames\":\(splitFrames)\(capField),\"from\":\"\(choice.row.file)\"}"
         try TrimCheckpoint.write(chosen, to: out + "/selected.safetensors")
         let dense = rows.first { $0.round == 0 }
         let source = choice.usesPrediction ? "predicted on \(profile ?? "the profile")" : "measured here"

@@ -42,7 +42,10 @@ import WhittleIO
         #expect(adapter.fill[0] == phase)
     }
 
-    /// At 48 kHz in 128-frame blocks, two (three) 10 ms models never complete a hop in the same block.
+    /// At 48 kHz in 128-frame blocks, two (three) models with the same hop (220 samples at 22.05 kHz:
+    /// the shipped onset and drum models) never complete a hop in the same block. Models whose hops
+    /// last differently (the 16 kHz pitch model's 160 samples are 480 host frames, the others' 478.9)
+    /// drift through each other's grids: staggering cannot keep them apart.
     @Test(arguments: [2, 3])
     func modelsComputeInDifferentBlocks(count: Int) throws {
         let spec = try ChainSpec.parse(([Self.onset, Self.drums, Self.onset].prefix(count)).map { "model=\($0)" }.joined(separator: ","))

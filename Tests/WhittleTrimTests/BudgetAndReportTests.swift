@@ -30,6 +30,13 @@ import Testing
         // Without a profile, measured times decide.
         let measured = rows().map { r -> TrimRow in var r = r; r.predictedP999 = nil; return r }
         #expect(try BudgetSelection.choose(measured, budget: 20).row.round == 2)
+        // A cap on the weights kept (rows keep 100, 50, 25, 12.5, 6.25 %) narrows the choice first.
+        #expect(try BudgetSelection.choose(rows(), budget: 200, maxWeightsKept: 0.5).row.round == 1)
+        #expect(try BudgetSelection.choose(rows(), budget: 200, maxWeightsKept: 0.25).row.round == 2)
+        #expect(try BudgetSelection.choose(rows(), budget: 200, maxWeightsKept: 0.15).row.round == 3)
+        #expect(try BudgetSelection.choose(rows(), budget: 200, maxWeightsKept: 0.1).row.round == 4)
+        #expect(throws: TrimError.self) { try BudgetSelection.choose(rows(), budget: 200, maxWeightsKept: 0.05) }
+        #expect(try BudgetSelection.choose(rows(), budget: 25, maxWeightsKept: 0.5).row.round == 4)   // both limits hold
     }
 
     @Test func budgetParsing() throws {
