@@ -168,7 +168,8 @@ public enum ProfileFit {
             }
         }
         guard rows.count >= 3, let beta = LeastSquares.nonNegative(rows, y, weights: weights) else { return nil }
-        // Without blocks of two frames the warm factor is unknown: then later frames are priced as the first.
+        // Without blocks of two frames the warm factor is unknown: later frames then get the first
+        // frame's scale (still without its per-byte term).
         let warm = rows.contains { $0[2] > 0 } ? min(10, max(0.5, beta[2])) : min(10, max(0.5, beta[0]))
         return (min(10, max(0.5, beta[0])), beta[1], warm)
     }

@@ -89,18 +89,7 @@ import WhittleProcessors
         var p = DeviceProfileTests.synthetic()
         p.engine.byBlock = [.init(block: 64, ns: 900)]
         p.laterFrames = DeviceProfile.LaterFrames(frontEnd: 0.5, layerScale: 1)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-profile-test-\(getpid())-v2.json").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try p.write(path: path)
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        #expect(object["version"] as? Int == 3)
-        object["version"] = 2
-        object["laterFrames"] = nil
-        var engine = try #require(object["engine"] as? [String: Any])
-        engine["byBlock"] = nil
-        object["engine"] = engine
-        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
-        let q = try DeviceProfile.load(path: path)
+        let q = try DeviceProfileTests.asOlderVersion(p, version: 2, removing: ["laterFrames"], engineKeys: ["byBlock"])
         #expect(q.version == 2 && q.engine.byBlock == nil && q.laterFrames == nil)
         #expect(q.engine.base(block: 64) == p.engine.perBlock + 64 * p.engine.perSample)
     }

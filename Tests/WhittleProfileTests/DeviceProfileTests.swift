@@ -23,6 +23,23 @@ import WhittleNN
                              note: "synthetic", layers: layers, engine: EngineCoefficients(perBlock: 1000, perSample: 0, perTap: 0))
     }
 
+    /// `p` written as a file of an older `version`: the later fields removed (top-level keys and
+    /// keys of `engine`), then loaded back as whittle loads profiles.
+    static func asOlderVersion(_ p: DeviceProfile, version: Int, removing keys: [String], engineKeys: [String]) throws -> DeviceProfile {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-profile-test-\(getpid())-v\(version).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try p.write(path: path)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        #expect(object["version"] as? Int == DeviceProfile.formatVersion)
+        object["version"] = version
+        for k in keys { object[k] = nil }
+        var engine = try #require(object["engine"] as? [String: Any])
+        for k in engineKeys { engine[k] = nil }
+        object["engine"] = engine
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+        return try DeviceProfile.load(path: path)
+    }
+
     func scratch(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("whittle-profile-test-\(getpid())-\(name)").path
     }

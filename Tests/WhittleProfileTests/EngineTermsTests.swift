@@ -94,17 +94,7 @@ import WhittleNN
         var p = DeviceProfileTests.synthetic()
         p.engine.perTableRow = 5
         p.blockSpread = BlockSpread.none
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-profile-test-\(getpid())-v1.json").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try p.write(path: path)
-        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        object["version"] = 1
-        object["blockSpread"] = nil
-        var engine = try #require(object["engine"] as? [String: Any])
-        engine["perTableRow"] = nil
-        object["engine"] = engine
-        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
-        let q = try DeviceProfile.load(path: path)
+        let q = try DeviceProfileTests.asOlderVersion(p, version: 1, removing: ["blockSpread"], engineKeys: ["perTableRow"])
         #expect(q.version == 1 && q.engine.perTableRow == 0 && q.blockSpread == nil)
         #expect(q.engine.perBlock == p.engine.perBlock)
     }
