@@ -9,7 +9,7 @@ extension LiveTests {
         let whittle = try Live.whittle()
         let dir = try Live.scratch("refit")
         let out = dir.appendingPathComponent("refit.json").path
-        let ok = try Live.run(whittle, ["profile", "--refit", "Models/profiles/dev-machine.json", "--out", out], timeout: 120, in: Live.root)
+        let ok = try Live.run(whittle, ["profile", "--refit", "Models/profiles/dev-machine.json", "--out", out], timeout: 120, in: dir)
         try #require(ok.status == 0, "refit failed: \(ok.stderr)")
         func load(_ path: String) throws -> [String: Any] {
             try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
@@ -22,7 +22,7 @@ extension LiveTests {
             #expect(a == b, "\(key) differs after refit")
         }
         let estimate = try Live.run(whittle, ["profile", "--refit", "Models/profiles/raspberry-pi-4.estimate.json", "--out", out],
-                                    timeout: 60, in: Live.root)
+                                    timeout: 60, in: dir)
         #expect(estimate.status == 2 && estimate.stderr.contains("estimate"), "\(estimate.status): \(estimate.stderr)")
     }
 }
