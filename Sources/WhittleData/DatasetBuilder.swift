@@ -92,7 +92,8 @@ public struct DatasetBuilder: Sendable {
         let name = DatasetOptions.itemName(index)
         let parameters = ItemParameters(options, index: index)
         let song = SongGenerator(seconds: options.seconds).song(seed: options.seed, index: index)
-        let annotator = AnnotationBuilder(sampleRate: options.sampleRate)
+        var annotator = AnnotationBuilder(sampleRate: options.sampleRate)
+        annotator.melodyOctave = SoundingOctave.shift(program: song.melodyProgram, soundfont: options.soundfont)
         let files = Self.fileNames(name)
 
         let cached = files.allSatisfy { FileManager.default.fileExists(atPath: file($0).path) }
@@ -105,10 +106,16 @@ public struct DatasetBuilder: Sendable {
                 defer { try? FileManager.default.removeItem(at: midi) }
                 try Data(MIDIFileWriter.bytes(SongMIDI.file(song, stem: stem))).write(to: midi, options: .atomic)
                 try renderer.render(midi: midi, to: file("\(name).\(stem.rawValue).wav"))
-                try write(AnnotationFiles.onsetsText(annotator.onsets(song, parts: stem.parts)), "\(name).\(stem.rawValue).onsets.txt")
             }
-            try write(AnnotationFiles.drumsText(annotator.drumHits(song)), "\(name).drums.txt")
-            try write(AnnotationFiles.f0CSV(annotator.melodyF0(song)), "\(name).melody.f0.csv")
+        }
+        // Annotations are cheap and follow from the seed: always written, so a label fix (such as
+        // `SoundingOctave`) reaches cached audio without rendering it again.
+        for stem in Stem.allCases {
+            try write(AnnotationFiles.onsetsText(annotator.onsets(song, parts: stem.parts)), "\(name).\(stem.rawValue).onsets.txt")
+        }
+        try write(AnnotationFiles.drumsText(annotator.drumHits(song)), "\(name).drums.txt")
+        try write(AnnotationFiles.f0CSV(annotator.melodyF0(song)), "\(name).melody.f0.csv")
+        if !cached {
             try Self.encoder.encode(parameters).write(to: file("\(name).params.json"), options: .atomic)
         }
 
