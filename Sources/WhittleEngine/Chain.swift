@@ -10,6 +10,8 @@ struct ChainRT {
     var startFrame: Int64
     /// Generator output of this chain for the current block.
     let generated: UnsafeMutablePointer<Float>
+    /// [0] model frames this block may still compute (frame queue; see ModelNode).
+    let turns: UnsafeMutablePointer<Int>
 }
 
 /// Owns a chain's memory in the offline world. Built and freed off the audio thread;
@@ -23,7 +25,8 @@ final class Chain {
     private let models: [Model]
 
     /// `block`: the host's usual block size (≤ maxBlock), for split frames.
-    init(spec: ChainSpec, sampleRate: Int, maxBlock: Int, block: Int? = nil, splitFrames: Bool = false) throws(EngineError) {
+    init(spec: ChainSpec, sampleRate: Int, maxBlock: Int, block: Int? = nil, splitFrames: Bool = false,
+         frameQueue: Bool = true) throws(EngineError) {
         self.spec = spec
         // Load every model first, so a bad file fails before anything is allocated.
         var models: [Model] = []
@@ -48,12 +51,16 @@ final class Chain {
         let nodes = UnsafeMutablePointer<ProcessorNode>.allocate(capacity: max(spec.processors.count, 1))
         var latency = 0
         var nextDetector = 0
+        // One model frame per block when every model's hops are far enough apart (see FrameQueue).
+        let queue = frameQueue && !splitFrames && FrameQueue.applies(hops: detectors.map { ($0.hopSize, $0.sampleRate) },
+                                                       hostRate: sampleRate, block: block ?? maxBlock)
         for (i, p) in spec.processors.enumerated() {
             switch p {
             case .model:
                 // Staggered hop grids: the i-th of n models computes in other blocks than the rest.
                 let node = ModelNode(detector: detectors[nextDetector], hostRate: sampleRate, maxBlock: maxBlock,
-                                     stagger: (nextDetector, detectors.count), block: block ?? maxBlock, splitFrames: splitFrames)
+                                     stagger: (nextDetector, detectors.count), block: block ?? maxBlock, splitFrames: splitFrames,
+                                     maxWait: queue ? detectors.count - 1 : 0)
                 nextDetector += 1
                 latency = max(latency, node.maxReportDelay)
                 nodes.advanced(by: i).initialize(to: .model(node))
@@ -69,8 +76,10 @@ final class Chain {
         }
         eventLatency = latency
         rt = .allocate(capacity: 1)
+        let turns = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        turns.initialize(to: 0)
         rt.initialize(to: ChainRT(nodes: nodes, count: spec.processors.count, startFrame: 0,
-                                  generated: RawBuffer.floats(maxBlock)))
+                                  generated: RawBuffer.floats(maxBlock), turns: turns))
     }
 
     func reset() {
@@ -81,6 +90,7 @@ final class Chain {
         for i in 0..<rt.pointee.count { rt.pointee.nodes[i].deallocate() }
         rt.pointee.nodes.deallocate()
         rt.pointee.generated.deallocate()
+        rt.pointee.turns.deallocate()
         rt.deallocate()
     }
 }

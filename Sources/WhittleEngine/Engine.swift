@@ -15,17 +15,22 @@ public final class Engine: @unchecked Sendable {
     /// Models run a hop's front end and its network in consecutive blocks (see ModelNode): a
     /// lower worst block for one more block of latency.
     public let splitFrames: Bool
+    /// With several models, a block computes at most one model frame; the others wait a block or
+    /// two (see ModelNode): the models' costs no longer add up in one block, for up to
+    /// (models − 1) blocks more latency. Applies only where hops are far enough apart (FrameQueue).
+    public let frameQueue: Bool
     public private(set) var sampleRate: Int = 0
     public private(set) var maxBlock: Int = 0
     /// The block size the host renders (≤ maxBlock): split frames and their latency are planned for it.
     public private(set) var blockSize: Int = 0
-    private var chain: Chain?
+    private(set) var chain: Chain?
     private var retiring: [Chain] = []
     private var rt: EngineRT?
 
-    public init(chain: ChainSpec, splitFrames: Bool = false) {
+    public init(chain: ChainSpec, splitFrames: Bool = false, frameQueue: Bool = true) {
         self.spec = chain
         self.splitFrames = splitFrames
+        self.frameQueue = frameQueue
     }
 
     deinit { release() }
@@ -56,7 +61,8 @@ public final class Engine: @unchecked Sendable {
             throw .badSetting("block size \(block) out of range (1...\(maxBlock), the prepared maximum)")
         }
         let rate = Int(sampleRate)
-        let chain = try Chain(spec: spec, sampleRate: rate, maxBlock: maxBlock, block: block, splitFrames: splitFrames)   // fails before anything is released
+        let chain = try Chain(spec: spec, sampleRate: rate, maxBlock: maxBlock, block: block, splitFrames: splitFrames,
+                              frameQueue: frameQueue)   // fails before anything is released
         release()
         let latency = chain.eventLatency
         var drySize = 1
@@ -154,7 +160,7 @@ public final class Engine: @unchecked Sendable {
         guard let rt else { throw .badSetting("swap before prepare") }
         collectRetired()
         if rt.slots[0] != nil { throw .badSetting("a chain swap is already pending") }
-        let next = try Chain(spec: newSpec, sampleRate: sampleRate, maxBlock: maxBlock, block: blockSize, splitFrames: splitFrames)
+        let next = try Chain(spec: newSpec, sampleRate: sampleRate, maxBlock: maxBlock, block: blockSize, splitFrames: splitFrames, frameQueue: frameQueue)
         if next.eventLatency > rt.state.pointee.latency {
             throw .badSetting("chain '\(newSpec)' needs \(next.eventLatency) frames of latency, more than the prepared \(rt.state.pointee.latency); prepare again instead")
         }

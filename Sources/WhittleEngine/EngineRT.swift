@@ -145,6 +145,13 @@ public struct EngineRT: BitwiseCopyable {
         let generated = chain.pointee.generated
         for n in 0..<frames { generated[n] = 0 }
         let firstEvent = sink.count.pointee
+        // Pass 0: model frames queued in earlier blocks take this block's turn first.
+        let turns = chain.pointee.turns
+        turns.pointee = 1
+        for i in 0..<count {
+            guard case .model(let node) = nodes[i] else { continue }
+            node.runQueued(turns: turns, chainStart: start, sink: sink, publish: publish, bypass: whittle_now_ns() > budgetEnd)
+        }
         // Pass 1: analysis. Pass 2: generators, which hear this block's events.
         for i in 0..<count {
             let late = whittle_now_ns() > budgetEnd
@@ -154,7 +161,7 @@ public struct EngineRT: BitwiseCopyable {
                 node.run(input, frames: frames, chainStart: start, sink: sink, publish: publish, bypass: late)
             case .model(let node):
                 if late { bump(.bypasses) }
-                node.run(input, frames: frames, chainStart: start, sink: sink, publish: publish, bypass: late)
+                node.run(input, frames: frames, chainStart: start, sink: sink, publish: publish, bypass: late, turns: turns)
             case .canary:
                 Canary.process()
             case .click:

@@ -126,8 +126,9 @@ func jackReconfigure(_ ctx: UnsafeMutablePointer<JACKContext>, sampleRate: Doubl
     let rate = sampleRate ?? Double(engine.sampleRate)
     let needed = max(blockSize ?? 0, ctx.pointee.maxBlock)
     let block = blockSize ?? engine.blockSize
-    // Split frames are planned for one block size: a new size re-plans them (and their latency).
-    let replan = engine.splitFrames && block != engine.blockSize
+    // Split frames and the frame queue are planned for one block size: a new size re-plans them
+    // (and their latency).
+    let replan = (engine.splitFrames || engine.frameQueue) && block != engine.blockSize
     if rate == Double(engine.sampleRate) && needed <= ctx.pointee.maxBlock && !replan { return true }
     ctx.setFlag(.paused, true)
     while ctx.flag(.inProcess) { usleep(100) }

@@ -35,6 +35,9 @@ struct ProcessCommand: ParsableCommand {
     @Flag(help: "Run each model's network one block after its front end (hops ≥ 2 blocks apart only): a lower worst block for one more block of latency.")
     var splitFrames = false
 
+    @Flag(help: "Let several models compute their frames in the same block (by default a block computes one model frame and the others wait up to (models − 1) blocks, counted in the latency).")
+    var noFrameQueue = false
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -47,7 +50,7 @@ struct ProcessCommand: ParsableCommand {
     func run() throws {
         do {
             let spec = try ChainSpec.parse(chain)
-            let engine = Engine(chain: spec, splitFrames: splitFrames)
+            let engine = Engine(chain: spec, splitFrames: splitFrames, frameQueue: !noFrameQueue)
             var writers: [EventWriter] = []
             if let onsets { writers.append(OnsetListWriter(path: onsets)) }
             if let drums { writers.append(DrumListWriter(path: drums)) }

@@ -26,6 +26,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run each model's network one block after its front end (hops ≥ 2 blocks apart only): a lower worst block for one more block of latency.")
     var splitFrames = false
 
+    @Flag(help: "Let several models compute their frames in the same block (by default a block computes one model frame and the others wait up to (models − 1) blocks, counted in the latency).")
+    var noFrameQueue = false
+
     @Option(help: "JACK server name (default server if omitted).") var server: String?
     @Option(name: .customLong("connect-in"), help: "JACK port to connect to whittle:in_1 (repeatable).")
     var connectIn: [String] = []
@@ -66,7 +69,7 @@ struct RunCommand: ParsableCommand {
         RunSignals.blockTermination()
         let engine: Engine
         do {
-            engine = Engine(chain: try ChainSpec.parse(chain), splitFrames: splitFrames)
+            engine = Engine(chain: try ChainSpec.parse(chain), splitFrames: splitFrames, frameQueue: !noFrameQueue)
         } catch {
             liveError("bad --chain '\(chain)': \(error)")
             throw ExitCode(2)

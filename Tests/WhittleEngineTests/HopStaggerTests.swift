@@ -61,7 +61,7 @@ import WhittleIO
             for i in 0..<chain.rt.pointee.count {
                 guard case .model(let node) = chain.rt.pointee.nodes[i] else { continue }
                 let before = node.adapter.fill[1]
-                node.run(input, frames: 128, chainStart: 0, sink: sink, publish: false, bypass: true)
+                node.run(input, frames: 128, chainStart: 0, sink: sink, publish: false, bypass: true, turns: chain.rt.pointee.turns)
                 if node.adapter.fill[1] > before { done += 1 }
             }
             if done > 1 { shared += 1 }

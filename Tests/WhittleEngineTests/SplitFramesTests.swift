@@ -22,7 +22,7 @@ import WhittleIO
     func run(_ input: String, block: Int, split: Bool) throws -> (output: [Float], events: [Event], latency: Int) {
         let collector = Collector()
         let out = input + ".out-\(block)-\(split).wav"
-        let engine = Engine(chain: try ChainSpec.parse(Self.chain), splitFrames: split)
+        let engine = Engine(chain: try ChainSpec.parse(Self.chain), splitFrames: split, frameQueue: false)
         _ = try FileBackend(block: block).process(input: input, output: out, engine: engine, writers: [collector])
         let sorted = collector.events.sorted { ($0.frame, $0.kind.rawValue, $0.label) < ($1.frame, $1.kind.rawValue, $1.label) }
         return (try TestSignals.read(out), sorted, engine.latencyFrames)
@@ -62,7 +62,7 @@ import WhittleIO
     /// render their own size: split frames follow the block size given to prepare.
     @Test func splitFollowsTheHostsBlockNotTheCapacity() throws {
         func latency(split: Bool, block: Int) throws -> Int {
-            let engine = Engine(chain: try ChainSpec.parse(Self.chain), splitFrames: split)
+            let engine = Engine(chain: try ChainSpec.parse(Self.chain), splitFrames: split, frameQueue: false)
             try engine.prepare(sampleRate: 48000, maxBlock: 4096, blockSize: block)
             return engine.latencyFrames
         }
@@ -88,7 +88,7 @@ import WhittleIO
                 guard case .model(let node) = chain.rt.pointee.nodes[i] else { continue }
                 #expect(node.split)
                 let before = node.adapter.fill[1]
-                node.run(input, frames: 128, chainStart: 0, sink: sink, publish: false, bypass: false)
+                node.run(input, frames: 128, chainStart: 0, sink: sink, publish: false, bypass: false, turns: chain.rt.pointee.turns)
                 if node.adapter.fill[1] > before {
                     hopBlocks += 1
                     if node.pending.pointee { pendingAfterHop += 1 }
@@ -105,6 +105,7 @@ import WhittleIO
 
     /// Blocks the engine had no time for: once the deadline is lifted, events come at the same
     /// frames as in a run that never missed one (the detectors' clocks kept counting hops).
+    /// Whole frames run with the frame queue (the default), so queued hops are bypassed too.
     @Test(arguments: [(false, Self.chain), (true, Self.chain), (false, "flux,click")])
     func bypassedHopsKeepTheClock(split: Bool, chain: String) throws {
         let rate = 48000, block = 128

@@ -17,13 +17,14 @@ extension LiveTests {
         try Live.constantPitchModel(path: pitch)
         let chain = "model=\(model),model=\(drums),model=\(pitch),click"
         let (counts, summary) = try probeRun(chain: chain, seconds: 11, runArguments: splitFrames ? ["--split-frames"] : [])
-        // The run used split frames exactly when asked: one 64-frame block more latency.
-        func latency(_ split: Bool) throws -> Int {
-            let engine = Engine(chain: try ChainSpec.parse(chain), splitFrames: split)
+        // The run used split frames exactly when asked (one 64-frame block more latency than
+        // without the frame queue) and the frame queue otherwise (two blocks more).
+        func latency(_ split: Bool, queue: Bool = true) throws -> Int {
+            let engine = Engine(chain: try ChainSpec.parse(chain), splitFrames: split, frameQueue: queue)
             try engine.prepare(sampleRate: 48000, maxBlock: 4096, blockSize: 64)
             return engine.latencyFrames
         }
-        #expect(summary.latency == (try latency(false)) + (splitFrames ? 64 : 0))
+        #expect(summary.latency == (try latency(false, queue: false)) + (splitFrames ? 64 : 128))
         #expect((summary.events ?? 0) > 500, "the pitch model reports about 100 events per second")   // 11 s so that ≥ 10 s are counted even when the dummy server skips cycles under load
         #expect((counts["counted_sections"] ?? 0) >= 10 * 750, "too few checked blocks: \(counts["counted_sections"] ?? 0)")
         for name in Self.probedCalls {
