@@ -110,7 +110,7 @@ struct ModelNode {
     let maxWait: Int
     /// The waiting hop's samples (frame queue only).
     let queued: UnsafeMutablePointer<Float>
-    /// [0] 1 while a hop waits, [1] blocks it has waited.
+    /// [0] 1 while a hop waits, [1] blocks it has waited after the one it completed in.
     let wait: UnsafeMutablePointer<Int>
 
     /// `stagger` = (i, n): the i-th of n model processors in the chain starts its hop grid
@@ -136,15 +136,16 @@ struct ModelNode {
 
     var maxReportDelay: Int { adapter.hostDelay(ofProcessorSamples: detector.maxReportDelay) + (split ? block : 0) + maxWait * block }
 
-    /// A hop queued in an earlier block: computes if the block's turn is free or it has waited
-    /// `maxWait` blocks, else waits one more. Called for every model before any `run` of the block.
+    /// A hop queued in an earlier block: computes if the block's turn is free or this is the
+    /// `maxWait`-th block after the one it completed in (the latency covers that many), else waits
+    /// one more. Called for every model before any `run` of the block.
     @_noLocks @_noAllocation
     func runQueued(turns: UnsafeMutablePointer<Int>, chainStart: Int64, sink: EventSink, publish: Bool, bypass: Bool) {
         guard wait[0] != 0 else { return }
         if bypass {
             wait[0] = 0
             emit(detector.skip(), chainStart: chainStart, sink: sink, publish: publish)
-        } else if turns.pointee > 0 || wait[1] >= maxWait {
+        } else if turns.pointee > 0 || wait[1] + 1 >= maxWait {   // never later than maxWait blocks (the latency)
             turns.pointee -= 1
             computeQueued(chainStart: chainStart, sink: sink, publish: publish)
         } else {

@@ -62,6 +62,34 @@ import WhittleIO
         #expect(engine.stats().bypasses == 0)
     }
 
+    /// The bound behind the latency: when other models take every turn, a queued hop still
+    /// computes in the `maxWait`-th block after the one it completed in, never later.
+    @Test func aQueuedHopComputesWithinMaxWaitBlocks() throws {
+        let chain = try Chain(spec: ChainSpec.parse(Self.three), sampleRate: 48000, maxBlock: 128)
+        let sink = EventSink(capacity: 256, ringCapacity: 64)
+        defer { sink.deallocate() }
+        let input = UnsafeMutablePointer<Float>.allocate(capacity: 128)
+        input.initialize(repeating: 0, count: 128)
+        defer { input.deallocate() }
+        guard case .model(let node) = chain.rt.pointee.nodes[0] else { Issue.record("no model node"); return }
+        #expect(node.maxWait == 2)
+        let noTurn = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        defer { noTurn.deallocate() }
+        var queuedAt: Int? = nil, delays: [Int] = []
+        for b in 0..<200 {
+            noTurn.pointee = 0   // another model always took this block's turn
+            let before = node.detector.counters[0]
+            node.runQueued(turns: noTurn, chainStart: 0, sink: sink, publish: false, bypass: false)
+            if node.detector.counters[0] > before, let q = queuedAt { delays.append(b - q); queuedAt = nil }
+            noTurn.pointee = 0
+            node.run(input, frames: 128, chainStart: 0, sink: sink, publish: false, bypass: false, turns: noTurn)
+            if node.wait[0] != 0 && queuedAt == nil { queuedAt = b }
+        }
+        withExtendedLifetime(chain) {}
+        #expect(delays.count > 40, "\(delays.count) queued hops")   // one hop per 3.75 blocks
+        #expect(delays.allSatisfy { $0 == node.maxWait }, "delays \(Set(delays))")
+    }
+
     /// The same events with and without the queue (every block size, so also where it does not
     /// apply), and the latency grows by two blocks exactly where it applies.
     @Test(arguments: [64, 128, 256])

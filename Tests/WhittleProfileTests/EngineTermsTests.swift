@@ -34,25 +34,8 @@ import WhittleNN
     }
 
     @Test func engineFitRecoversTheTableRowTerm() throws {
-        let truth = EngineCoefficients(perBlock: 500, perSample: 20, perTap: 1, perTableRow: 60)
-        let logmel = CostCoefficients(constant: 3000, perMAC: 1, perByte: 0.5, perStep: 20)
-        let frames = CostCoefficients(constant: 1000, perMAC: 0, perByte: 0.5, perStep: 0)
-        var runs: [(ProfileMeasurement, ModelWork)] = []
-        for (_, model) in ProfileFit.calibrationModels() {
-            let work = try ModelWork(model)
-            let front = work.frontEnd.type == "frontend_logmel" ? logmel : frames
-            let frameNs = front.ns(macs: work.frontEnd.macs, bytes: work.frontEnd.bytes, steps: work.frontEnd.steps)
-            for block in [64, 128, 256, 1024] {
-                let schedule = FrameSchedule(hostRate: 48000, modelRate: work.sampleRate, hop: work.hop, block: block)
-                let engineNs = truth.ns(block: block, outputs: schedule.meanOutputs, schedule: schedule)
-                let warm = 8, count = 2000
-                let k = Array(schedule.frames(blocks: warm + count).dropFirst(warm))
-                let loop = RenderLoopResult(times: k.map { (engineNs + Double($0) * frameNs) / 1000 }, pinnedCPU: nil,
-                                            realtimePriority: false, warmupBlocks: warm)
-                runs.append((ProfileMeasurement(target: "t", block: block, rate: 48000, paced: true, loop: loop,
-                                                allocations: nil, schedule: schedule), work))
-            }
-        }
+        // A straight base (500 ns + 20 ns per sample) on top of the true per-row term (60 ns).
+        let runs = try BlockShapeTests.syntheticRuns(base: { 500 + 20 * Double($0) }, later: 1)
         let (engine, _, _) = try #require(ProfileFit.engineAndFrontEnds(runs, layers: [:]))
         #expect(abs(engine.perTableRow - 60) < 3, "\(engine)")
         // The base per block size lies on the true line (the fit has one unknown per size).
