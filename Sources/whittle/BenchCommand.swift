@@ -7,7 +7,7 @@ import WhittleNN
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks.", subcommands: [NNBenchCommand.self])
+        commandName: "bench", abstract: "Benchmarks.", subcommands: [NNBenchCommand.self, FrontEndBenchCommand.self])
 }
 
 struct NNBenchCommand: ParsableCommand {
