@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "CRealtime"),
 
         // Real-time world.
-        .target(name: "WhittleDSP", dependencies: ["CRealtime"], swiftSettings: realtimeFlags),
+        .target(name: "WhittleDSP", dependencies: ["CRealtime", "WhittleNN"], swiftSettings: realtimeFlags),
         .target(name: "WhittleProcessors", dependencies: ["WhittleDSP", "WhittleNN", "CRealtime"], swiftSettings: realtimeFlags),
         .target(name: "WhittleEngine", dependencies: ["WhittleDSP", "WhittleProcessors", "WhittleNN", "CRealtime"], swiftSettings: realtimeFlags),
 

@@ -1,5 +1,6 @@
 import CRealtime
 import Glibc
+import WhittleNN
 
 /// What a model's front end computes from audio, as stated in its file's metadata.
 public struct FeatureSettings: Sendable, Equatable {
@@ -117,14 +118,14 @@ public struct FeatureExtractor {
         if let bands, columns > 0 {
             stft.push(hop)
             bands.apply(stft.magnitude, into: bandValues)
-            for b in 0..<bands.bandCount { bandValues[b] = whittle_log1pf(compression * bandValues[b]) }
+            for b in 0..<bands.bandCount { bandValues[b] = nnLog1p(compression * bandValues[b]) }
             for k in 0..<rows {
                 for h in 0..<columns { features[k * columns + h] = bandValues[k + Int(columnOffsets[h])] }
             }
         } else if let bands {
             stft.push(hop)
             bands.apply(stft.magnitude, into: features)
-            for b in 0..<count { features[b] = whittle_log1pf(compression * features[b]) }
+            for b in 0..<count { features[b] = nnLog1p(compression * features[b]) }
         } else {
             stft.append(hop)
             let n = stft.size

@@ -65,13 +65,34 @@ public struct Conv2D {
         let window = history.push(input)
         if timeStride > 1 && step % timeStride != 0 { return }
         let frameSize = frequencies * inChannels
-        for fo in 0..<outFrequencies {
-            // Gather the receptive field (zeros where it hangs over the frequency edges).
+        func inside(_ fo: Int) -> Bool {
+            let first = fo * freqStride - freqPadding
+            return dilationFreq == 1 && first >= 0 && first + kernelFreq <= frequencies
+        }
+        var fo = 0
+        while fo < outFrequencies {
+            let first = fo * freqStride - freqPadding
+            let out = output + fo * outChannels
+            // Inside the frequency range each time tap's (frequency tap, channel) inputs are
+            // contiguous in its history frame: read them in place, two positions per weight pass.
+            if inside(fo) {
+                if fo + 1 < outFrequencies && inside(fo + 1) {
+                    matrix.applyPair(segments: kernelTime, length: kernelFreq * inChannels, from: window + first * inChannels,
+                                     delta: freqStride * inChannels, stride: dilationTime * frameSize, to: out, out + outChannels)
+                    fo += 2
+                } else {
+                    matrix.apply(segments: kernelTime, length: kernelFreq * inChannels, from: window + first * inChannels,
+                                 stride: dilationTime * frameSize, to: out)
+                    fo += 1
+                }
+                continue
+            }
+            // At the edges, gather the receptive field with zeros where it hangs over.
             var dst = patch
             for kt in 0..<kernelTime {
                 let frame = window + kt * dilationTime * frameSize
                 for kf in 0..<kernelFreq {
-                    let fi = fo * freqStride - freqPadding + kf * dilationFreq
+                    let fi = first + kf * dilationFreq
                     if fi >= 0 && fi < frequencies {
                         let src = frame + fi * inChannels
                         for c in 0..<inChannels { dst[c] = src[c] }
@@ -81,8 +102,8 @@ public struct Conv2D {
                     dst += inChannels
                 }
             }
-            let out = output + fo * outChannels
             matrix.apply(patch, to: out)
+            fo += 1
         }
         activation.apply(output, count: outFrequencies * outChannels, group: outChannels)
     }

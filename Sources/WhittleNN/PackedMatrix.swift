@@ -46,48 +46,96 @@ public struct PackedMatrix {
     /// rounded up to a multiple of 8 (Arena buffers have 16 floats of slack).
     @inlinable @inline(__always) @_noLocks @_noAllocation
     public func apply(_ x: UnsafePointer<Float>, to out: UnsafeMutablePointer<Float>) {
+        apply(segments: 1, length: inputs, from: x, stride: 0, to: out)
+    }
+
+    /// The same with x in `segments` runs of `length` floats (segments · length = inputs), run s
+    /// starting at base + s · stride: a convolution's time taps read straight from its history,
+    /// with no copy into a patch.
+    @inlinable @inline(__always) @_noLocks @_noAllocation
+    public func apply(segments: Int, length: Int, from base: UnsafePointer<Float>, stride: Int,
+                      to out: UnsafeMutablePointer<Float>) {
         let n = inputs
         var b = 0
         // Two output blocks at a time share each input broadcast.
         while b + 1 < blocks {
-            let w0 = UnsafePointer(weights + b * n)
-            let w1 = UnsafePointer(weights + (b + 1) * n)
             var a0 = bias[b], a1 = bias[b + 1]
             var c0 = SIMD8<Float>(), c1 = SIMD8<Float>()
-            var i = 0
-            while i + 1 < n {
-                let x0 = SIMD8<Float>(repeating: x[i]), x1 = SIMD8<Float>(repeating: x[i + 1])
-                a0 = a0 + x0 * w0[i]
-                a1 = a1 + x0 * w1[i]
-                c0 = c0 + x1 * w0[i + 1]
-                c1 = c1 + x1 * w1[i + 1]
-                i += 2
-            }
-            if i < n {
-                let x0 = SIMD8<Float>(repeating: x[i])
-                a0 = a0 + x0 * w0[i]
-                a1 = a1 + x0 * w1[i]
+            for s in 0..<segments {
+                let x = base + s * stride
+                let w0 = UnsafePointer(weights + b * n + s * length)
+                let w1 = UnsafePointer(weights + (b + 1) * n + s * length)
+                var i = 0
+                while i + 1 < length {
+                    let x0 = SIMD8<Float>(repeating: x[i]), x1 = SIMD8<Float>(repeating: x[i + 1])
+                    a0 = a0 + x0 * w0[i]
+                    a1 = a1 + x0 * w1[i]
+                    c0 = c0 + x1 * w0[i + 1]
+                    c1 = c1 + x1 * w1[i + 1]
+                    i += 2
+                }
+                if i < length {
+                    let x0 = SIMD8<Float>(repeating: x[i])
+                    a0 = a0 + x0 * w0[i]
+                    a1 = a1 + x0 * w1[i]
+                }
             }
             store(a0 + c0, block: b, out)
             store(a1 + c1, block: b + 1, out)
             b += 2
         }
         if b < blocks {
-            let w0 = UnsafePointer(weights + b * n)
             var a0 = bias[b], a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
-            var i = 0
-            while i + 3 < n {
-                a0 = a0 + SIMD8<Float>(repeating: x[i]) * w0[i]
-                a1 = a1 + SIMD8<Float>(repeating: x[i + 1]) * w0[i + 1]
-                a2 = a2 + SIMD8<Float>(repeating: x[i + 2]) * w0[i + 2]
-                a3 = a3 + SIMD8<Float>(repeating: x[i + 3]) * w0[i + 3]
-                i += 4
-            }
-            while i < n {
-                a0 = a0 + SIMD8<Float>(repeating: x[i]) * w0[i]
-                i += 1
+            for s in 0..<segments {
+                let x = base + s * stride
+                let w0 = UnsafePointer(weights + b * n + s * length)
+                var i = 0
+                while i + 3 < length {
+                    a0 = a0 + SIMD8<Float>(repeating: x[i]) * w0[i]
+                    a1 = a1 + SIMD8<Float>(repeating: x[i + 1]) * w0[i + 1]
+                    a2 = a2 + SIMD8<Float>(repeating: x[i + 2]) * w0[i + 2]
+                    a3 = a3 + SIMD8<Float>(repeating: x[i + 3]) * w0[i + 3]
+                    i += 4
+                }
+                while i < length {
+                    a0 = a0 + SIMD8<Float>(repeating: x[i]) * w0[i]
+                    i += 1
+                }
             }
             store((a0 + a1) + (a2 + a3), block: b, out)
+        }
+    }
+
+    /// Two applications whose inputs lie `delta` floats apart (neighbouring positions of a
+    /// convolution), sharing every weight load; results at `out` and `out2`. Blocks run last to
+    /// first, so the spill of `out`'s partial last block into `out2` is overwritten by `out2`'s first.
+    @inlinable @inline(__always) @_noLocks @_noAllocation
+    public func applyPair(segments: Int, length: Int, from base: UnsafePointer<Float>, delta: Int, stride: Int,
+                          to out: UnsafeMutablePointer<Float>, _ out2: UnsafeMutablePointer<Float>) {
+        let n = inputs
+        var b = blocks - 1
+        while b >= 0 {
+            var p0 = bias[b], p1 = SIMD8<Float>(), q0 = bias[b], q1 = SIMD8<Float>()
+            for s in 0..<segments {
+                let x = base + s * stride, y = x + delta
+                let w = UnsafePointer(weights + b * n + s * length)
+                var i = 0
+                while i + 1 < length {
+                    let w0 = w[i], w1 = w[i + 1]
+                    p0 = p0 + SIMD8<Float>(repeating: x[i]) * w0
+                    q0 = q0 + SIMD8<Float>(repeating: y[i]) * w0
+                    p1 = p1 + SIMD8<Float>(repeating: x[i + 1]) * w1
+                    q1 = q1 + SIMD8<Float>(repeating: y[i + 1]) * w1
+                    i += 2
+                }
+                if i < length {
+                    p0 = p0 + SIMD8<Float>(repeating: x[i]) * w[i]
+                    q0 = q0 + SIMD8<Float>(repeating: y[i]) * w[i]
+                }
+            }
+            store(p0 + p1, block: b, out)
+            store(q0 + q1, block: b, out2)
+            b -= 1
         }
     }
 
