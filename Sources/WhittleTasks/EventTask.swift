@@ -49,26 +49,36 @@ public struct EventTask: TrainingTask {
         var x: [Float] = [], y: [Float] = []
         x.reserveCapacity(crops.count * T * W); y.reserveCapacity(crops.count * T * classes)
         let partners = CropSampler(lengths: training.map(\.features.frames), crop: T).sample(options.cropsPerEpoch, random: &random)
-        func randomGain() -> Float {
-            Float(pow(10, random.uniform(options.gainRangeDB.lowerBound, options.gainRangeDB.upperBound) / 20))
+        // Per band: the crop's level times its equaliser (gain 1 everywhere when --eq-db is 0).
+        func randomGains() -> [Double] {
+            let level = pow(10, random.uniform(options.gainRangeDB.lowerBound, options.gainRangeDB.upperBound) / 20)
+            guard options.eqDB > 0 else { return [Double](repeating: level, count: W) }
+            let d = options.eqDB, tilt = random.uniform(-d, d), bell = random.uniform(-d, d)
+            let centre = random.uniform(0, Double(W)), width = random.uniform(Double(W) / 16, Double(W) / 4)
+            return (0..<W).map { b in
+                let x = (Double(b) - centre) / width
+                let dB = tilt * (Double(b) / Double(max(W - 1, 1)) - 0.5) + bell * exp(-0.5 * x * x)
+                return level * pow(10, dB / 20)
+            }
         }
         for (i, (s, start)) in crops.enumerated() {
             let e = training[s]
-            let gain = randomGain()
+            let gains = randomGains()
             let mixed = random.uniform(0, 1) < options.mixProbability && i < partners.count
             if mixed {
                 let (s2, start2) = partners[i]
-                let e2 = training[s2], gain2 = randomGain()
+                let e2 = training[s2], gains2 = randomGains()
                 let a = e.features.rows(start..<(start + T)), b = e2.features.rows(start2..<(start2 + T))
-                for (va, vb) in zip(a, b) {
-                    x.append(Float(log1p(Double(gain) * expm1(Double(va)) + Double(gain2) * expm1(Double(vb)))))
+                for (k, (va, vb)) in zip(a, b).enumerated() {
+                    let band = k % W
+                    x.append(Float(log1p(gains[band] * expm1(Double(va)) + gains2[band] * expm1(Double(vb)))))
                 }
                 var ya: [Float] = [], yb: [Float] = []
                 for t in start..<(start + T) { target(e, frame: t, into: &ya) }
                 for t in start2..<(start2 + T) { target(e2, frame: t, into: &yb) }
                 for (p, q) in zip(ya, yb) { y.append(max(p, q)) }
             } else {
-                for v in e.features.rows(start..<(start + T)) { x.append(logMelAtGain(v, gain)) }
+                for (k, v) in e.features.rows(start..<(start + T)).enumerated() { x.append(logMelAtGain(v, Float(gains[k % W]))) }
                 for t in start..<(start + T) { target(e, frame: t, into: &y) }
             }
         }

@@ -21,6 +21,7 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(name: .customLong("target-delay"), help: "Onset/drums: frames of audio after an event the model may see before answering.") var targetDelay: Int = 1
     @Option(name: .customLong("positive-weight"), help: "BCE weight of event frames (onset, drums) or of the blurred pitch bins (pitch; 1 = CREPE's loss).") var positiveWeight: Float = 2
     @Option(name: .customLong("mix-probability"), help: "Onset/drums: share of crops summed with a second crop (another stem, own gain).") var mixProbability: Double = 0
+    @Option(name: .customLong("eq-db"), help: "Onset/drums: random equaliser per crop (tilt + one bell), up to ± this many dB (0: off).") var eqDB: Double = 0
     @Option(name: .customLong("data-items"), help: "Detector tasks: only items FIRST..<END of each training directory (e.g. 0..<20).") var dataItems: String?
 
     static func list(_ s: String?) -> [String] { (s ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty } }
@@ -29,6 +30,7 @@ struct DetectorTrainOptions: ParsableArguments {
         var o = DetectorTaskOptions()
         o.cropsPerEpoch = crops; o.cropFrames = cropFrames; o.targetDelay = targetDelay; o.positiveWeight = positiveWeight
         o.mixProbability = mixProbability
+        o.eqDB = eqDB
         if let r = dataItems {
             let p = r.components(separatedBy: "..<").compactMap { Int($0) }
             if p.count == 2, p[0] < p[1] { o.items = p[0]..<p[1] }

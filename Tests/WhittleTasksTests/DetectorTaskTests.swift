@@ -83,6 +83,44 @@ import WhittleTrain
         }
     }
 
+    /// --eq-db: every crop gets its own smooth per-band gain curve within the stated range around its
+    /// level, the same in every frame of the crop; at 0 dB every band gets the crop's level.
+    @Test(arguments: [0.0, 6.0])
+    func equaliserIsSmoothBoundedAndPerCrop(eqDB: Double) throws {
+        let frames = 300, bands = 64
+        let rows = [[Float]](repeating: [Float](repeating: 1, count: bands), count: frames)
+        let ex = LogMelExample(DetectorExample(name: "a", features: rows, onsets: [Float](repeating: 0, count: frames),
+                                               drums: rows.map { _ in [0, 0, 0] }, f0: [], onsetTimes: [], drumTimes: [[], [], []]),
+                               width: bands)
+        let graph = try ModelGraph.parse(json: String(contentsOfFile: Self.graphPath("onset-dense.json"), encoding: .utf8))
+        var o = DetectorTaskOptions()
+        o.cropFrames = 20; o.cropsPerEpoch = 16; o.eqDB = eqDB
+        let task = try EventTask(kind: .onset, graph: graph, features: mel, training: [ex], validation: [ex], options: o)
+        let x = try task.trainingBatches(epoch: 1, seed: 5)[0].inputs["mel"]!.values
+        var curves: [[Double]] = []
+        for s in 0..<16 {
+            // Per band, gain in dB relative to the crop's mean: value 1 at gain g reads log1p(g·(e − 1)).
+            let dB = (0..<bands).map { 20 * log10(expm1(Double(x[s * 20 * bands + $0])) / expm1(1)) }
+            for t in 1..<20 {
+                for b in 0..<bands { #expect(abs(Double(x[(s * 20 + t) * bands + b]) - Double(x[s * 20 * bands + b])) < 1e-6) }
+            }
+            let mean = dB.reduce(0, +) / Double(bands)
+            curves.append(dB.map { $0 - mean })
+        }
+        let spread = curves.map { c in c.max()! - c.min()! }
+        let steps = curves.map { c in (1..<bands).map { abs(c[$0] - c[$0 - 1]) }.max()! }
+        if eqDB == 0 {
+            #expect(spread.max()! < 1e-3)
+        } else {
+            // Tilt ±d over the bands and a bell ±d: at most 3d apart; some crops visibly equalised;
+            // neighbouring bands close (the narrowest bell spans bands/16).
+            #expect(spread.max()! <= 3 * eqDB + 1e-3)
+            #expect(spread.filter { $0 > 2 }.count >= 8, "spreads \(spread)")
+            #expect(steps.max()! < eqDB, "largest step between neighbouring bands \(steps.max()!) dB")
+            #expect(Set(curves.map { $0.map { ($0 * 100).rounded() } }).count == 16, "each crop has its own curve")
+        }
+    }
+
     /// Folding per-class thresholds into the output bias: p' ≥ 0.5 exactly where p ≥ θ.
     @Test func foldedThresholdsActAtOneHalf() throws {
         let graph = try ModelGraph.parse(json: #"{"inputs":[{"name":"x","shape":[4]}],"outputs":["y"],"nodes":[{"name":"y","op":"dense","inputs":["x"],"units":3,"activation":"sigmoid"}]}"#)
