@@ -91,7 +91,8 @@ public struct DatasetBuilder: Sendable {
     func buildItem(_ index: Int) throws -> (ItemSummary, Bool) {
         let name = DatasetOptions.itemName(index)
         let parameters = ItemParameters(options, index: index)
-        let song = SongGenerator(seconds: options.seconds).song(seed: options.seed, index: index)
+        var song = SongGenerator(seconds: options.seconds).song(seed: options.seed, index: index)
+        song.drumKit = options.drumKit(item: index)
         var annotator = AnnotationBuilder(sampleRate: options.sampleRate)
         annotator.melodyOctave = SoundingOctave.shift(program: song.melodyProgram, soundfont: options.soundfont)
         let files = Self.fileNames(name)
@@ -124,6 +125,7 @@ public struct DatasetBuilder: Sendable {
         let summary = ItemSummary(
             name: name, index: index, tempoBPM: song.tempoBPM,
             melodyProgram: Int(song.melodyProgram), chordProgram: Int(song.chordProgram),
+            drumKit: song.drumKit == 0 ? nil : Int(song.drumKit),
             durationSeconds: wav.durationSeconds,
             onsets: Dictionary(uniqueKeysWithValues: Stem.allCases.map { ($0.rawValue, annotator.onsets(song, parts: $0.parts).count) }),
             drumHits: Dictionary(uniqueKeysWithValues: DrumLabel.allCases.map { label in (label.rawValue, drumHits.filter { $0.label == label }.count) }),

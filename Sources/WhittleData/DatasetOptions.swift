@@ -8,9 +8,12 @@ public struct DatasetOptions: Sendable, Codable, Equatable {
     public var reverb: Bool
     public var chorus: Bool
     public var gain: Double
+    /// Drum kits the items cycle through (item i plays kit i mod count); nil: the standard kit.
+    public var drumKits: [UInt8]?
 
     public init(items: Int, seed: UInt64, soundfont: Soundfont, sampleRate: Int = 44100,
-                seconds: Double = 30, reverb: Bool = false, chorus: Bool = false, gain: Double = 0.5) {
+                seconds: Double = 30, reverb: Bool = false, chorus: Bool = false, gain: Double = 0.5,
+                drumKits: [UInt8]? = nil) {
         self.items = items
         self.seed = seed
         self.soundfont = soundfont
@@ -19,6 +22,13 @@ public struct DatasetOptions: Sendable, Codable, Equatable {
         self.reverb = reverb
         self.chorus = chorus
         self.gain = gain
+        self.drumKits = drumKits
+    }
+
+    /// The drum kit of item `index`.
+    public func drumKit(item index: Int) -> UInt8 {
+        guard let kits = drumKits, !kits.isEmpty else { return 0 }
+        return kits[index % kits.count]
     }
 
     public static func itemName(_ index: Int) -> String {
@@ -40,6 +50,8 @@ struct ItemParameters: Codable, Equatable {
     var reverb: Bool
     var chorus: Bool
     var gain: Double
+    /// Absent (nil) for the standard kit, so items rendered before kits existed stay cached.
+    var drumKit: UInt8?
 
     init(_ options: DatasetOptions, index: Int) {
         seed = options.seed
@@ -51,6 +63,8 @@ struct ItemParameters: Codable, Equatable {
         reverb = options.reverb
         chorus = options.chorus
         gain = options.gain
+        let kit = options.drumKit(item: index)
+        drumKit = kit == 0 ? nil : kit
     }
 }
 
@@ -61,6 +75,7 @@ public struct ItemSummary: Sendable, Codable, Equatable {
     public var tempoBPM: Int
     public var melodyProgram: Int
     public var chordProgram: Int
+    public var drumKit: Int?
     public var durationSeconds: Double
     public var onsets: [String: Int]
     public var drumHits: [String: Int]

@@ -1,9 +1,12 @@
 /// A generated piece of music, in milliseconds (the MIDI files use 1 tick = 1 ms).
 public struct Song: Sendable, Equatable {
     public var notes: [Note]
-    /// GM program of the melody and the chord parts (drums use the standard kit).
+    /// GM program of the melody and the chord parts.
     public var melodyProgram: UInt8
     public var chordProgram: UInt8
+    /// Drum kit: the program on the drum channel (GM2/GS kits, bank 128 in a soundfont: 0 Standard,
+    /// 8 Room, 16 Power, 24 Electronic, 25 TR-808, 32 Jazz, 40 Brush, 48 Orchestra).
+    public var drumKit: UInt8 = 0
     /// Musical tempo; the MIDI file itself always runs at 60 bpm, 1000 ticks/quarter.
     public var tempoBPM: Int
     /// Time of the "keep rendering" event that lets release tails ring out.

@@ -30,7 +30,7 @@ public enum SongMIDI {
         let program: UInt8 = switch part {
         case .melody: song.melodyProgram
         case .chords: song.chordProgram
-        case .drums: 0   // standard kit
+        case .drums: song.drumKit
         }
         var events: [MIDIEvent] = [
             MIDIEvent(tick: 0, .trackName(part.rawValue)),

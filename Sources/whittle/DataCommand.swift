@@ -24,6 +24,7 @@ struct DataCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Render with fluidsynth's reverb.") var reverb = false
     @Flag(inversion: .prefixedNo, help: "Render with fluidsynth's chorus.") var chorus = false
     @Option(help: "Items rendered in parallel (one fluidsynth process each).") var jobs: Int = 2
+    @Option(name: .customLong("drum-kits"), help: "Drum kits (programs on the drum channel) the items cycle through, e.g. 0,8,16,24,25,32,40 (default: the standard kit 0).") var drumKits: String?
 
     func run() throws {
         guard items >= 1 else { throw usageError("--items must be at least 1") }
@@ -42,8 +43,16 @@ struct DataCommand: ParsableCommand {
             printError("note: \(font.path) is not a training soundfont: use this data for evaluation only (DESIGN §6).")
         }
 
+        var kits: [UInt8]? = nil
+        if let drumKits {
+            let parsed = drumKits.split(separator: ",").map { UInt8($0.trimmingCharacters(in: .whitespaces)) }
+            guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil && $0! < 128 }) else {
+                throw usageError("--drum-kits must be a comma-separated list of programs 0...127, got '\(drumKits)'")
+            }
+            kits = parsed.map { $0! }
+        }
         let options = DatasetOptions(items: items, seed: seed, soundfont: font, sampleRate: rate,
-                                     seconds: seconds, reverb: reverb, chorus: chorus, gain: gain)
+                                     seconds: seconds, reverb: reverb, chorus: chorus, gain: gain, drumKits: kits)
         let builder = DatasetBuilder(options: options, outputDirectory: URL(fileURLWithPath: out),
                                      fluidsynth: fluidsynth, jobs: jobs)
         let showProgress = isatty(STDERR_FILENO) != 0

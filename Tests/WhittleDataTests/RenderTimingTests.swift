@@ -98,6 +98,37 @@ struct RenderTimingTests {
         try changed.build { rendered.set($0.rendered) }
         #expect(rendered.value == 2)
     }
+
+    /// --drum-kits: item i plays kit i mod count. Same song and labels, other drum sounds (rendered by
+    /// fluidsynth from the kit's program on the drum channel); the standard kit keeps old caches valid.
+    @Test func drumKitsChangeTheDrumSoundsNotTheLabels() throws {
+        let dir = try Self.temporaryDirectory(), kitDir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir); try? FileManager.default.removeItem(at: kitDir) }
+        let fluidsynth = FluidSynthRenderer.findExecutable()!
+        let standard = DatasetOptions(items: 2, seed: 5, soundfont: Soundfont("timgm"), sampleRate: 22050, seconds: 2)
+        var kits = standard
+        kits.drumKits = [0, 25]   // item 0 standard, item 1 TR-808
+        #expect(kits.drumKit(item: 0) == 0 && kits.drumKit(item: 1) == 25 && kits.drumKit(item: 2) == 0)
+        let a = try DatasetBuilder(options: standard, outputDirectory: dir, fluidsynth: fluidsynth).build()
+        let b = try DatasetBuilder(options: kits, outputDirectory: kitDir, fluidsynth: fluidsynth).build()
+        #expect(a.map(\.drumKit) == [nil, nil] && b.map(\.drumKit) == [nil, 25])
+        func text(_ d: URL, _ name: String) throws -> String { try String(contentsOf: d.appendingPathComponent(name), encoding: .utf8) }
+        func drums(_ d: URL, _ item: String) throws -> [Float] { try WavFile.read(d.appendingPathComponent("\(item).drums.wav").path).samples }
+        for item in ["item-0000", "item-0001"] {
+            #expect(try text(dir, "\(item).drums.txt") == text(kitDir, "\(item).drums.txt"))
+        }
+        // Same kit: the same audio. Another kit: the drum stem differs by more than half its energy.
+        #expect(try drums(dir, "item-0000") == drums(kitDir, "item-0000"))
+        let x = try drums(dir, "item-0001"), y = try drums(kitDir, "item-0001")
+        let n = min(x.count, y.count)
+        let difference = (0..<n).reduce(0.0) { $0 + Double((x[$1] - y[$1]) * (x[$1] - y[$1])) }
+        let energy = (0..<n).reduce(0.0) { $0 + Double(x[$1] * x[$1]) }
+        #expect(difference > 0.5 * energy, "difference \(difference) against energy \(energy)")
+        // The kit is part of the cache key: switching item 1 back to the standard kit re-renders it.
+        let rendered = RenderCounter()
+        try DatasetBuilder(options: standard, outputDirectory: kitDir, fluidsynth: fluidsynth).build { rendered.set($0.rendered) }
+        #expect(rendered.value == 1)
+    }
 }
 
 /// The last progress report's render count (progress arrives on worker threads).
