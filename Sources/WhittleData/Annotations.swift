@@ -23,8 +23,9 @@ public struct AnnotationBuilder: Sendable {
     /// Onsets of different notes closer than this are one perceived onset.
     public var mergeWindowMs: Int = 5
     public var f0HopSeconds: Double = 0.01
-    /// Octaves between the melody's MIDI pitch and its sounding f0 (`SoundingOctave`).
-    public var melodyOctave: Int = 0
+    /// Octaves between each melody key's MIDI pitch and its sounding f0, indexed by key
+    /// (`SoundingOctave.shifts`); empty: none.
+    public var melodyOctaves: [Int] = []
 
     public init(sampleRate: Int) { self.sampleRate = sampleRate }
 
@@ -52,13 +53,15 @@ public struct AnnotationBuilder: Sendable {
         return hits.map { .init(time: FluidSynthTiming.onsetTime(ms: $0.ms, sampleRate: sampleRate), label: $0.label) }
     }
 
-    /// Melody f0 on a fixed hop: the note's equal-tempered frequency (shifted by `melodyOctave`)
+    func octaves(key: UInt8) -> Int { Int(key) < melodyOctaves.count ? melodyOctaves[Int(key)] : 0 }
+
+    /// Melody f0 on a fixed hop: the note's equal-tempered frequency (shifted by `melodyOctaves`)
     /// from its (block-corrected) note-on sample up to its note-off sample, 0 elsewhere.
     public func melodyF0(_ song: Song) -> [Annotations.F0Frame] {
         let spans = song.notes(of: .melody).map { note in
             (on: FluidSynthTiming.onsetSample(ms: note.startMs, sampleRate: sampleRate),
              off: FluidSynthTiming.onsetSample(ms: note.endMs, sampleRate: sampleRate),
-             hz: 440 * pow(2, (Double(note.key) - 69) / 12 + Double(melodyOctave)))
+             hz: 440 * pow(2, (Double(note.key) - 69) / 12 + Double(octaves(key: note.key))))
         }
         let endSample = FluidSynthTiming.onsetSample(ms: song.endMs, sampleRate: sampleRate)
         let frameCount = Int((Double(endSample) / Double(sampleRate) / f0HopSeconds).rounded(.up))

@@ -94,7 +94,7 @@ public struct DatasetBuilder: Sendable {
         var song = SongGenerator(seconds: options.seconds).song(seed: options.seed, index: index)
         song.drumKit = options.drumKit(item: index)
         var annotator = AnnotationBuilder(sampleRate: options.sampleRate)
-        annotator.melodyOctave = SoundingOctave.shift(program: song.melodyProgram, soundfont: options.soundfont)
+        annotator.melodyOctaves = SoundingOctave.shifts(program: song.melodyProgram, soundfont: options.soundfont)
         let files = Self.fileNames(name)
 
         let cached = files.allSatisfy { FileManager.default.fileExists(atPath: file($0).path) }
