@@ -106,7 +106,7 @@ public struct NeuralDetector {
         let half = frameLength / 2
         switch task {
         case .onset, .drums: return hopSize * (OnlinePeakPicker.lookAhead + 1) + half - timeOffset
-        case .pitch, .other: return half
+        case .pitch, .other: return half - timeOffset
         }
     }
 
@@ -174,12 +174,14 @@ public struct NeuralDetector {
                 cents += output[i] * (20 * Float(i) + 1997.3794)
             }
             let confidence = output[best]
-            // No estimate for frames centred before the stream began (they hear mostly padding).
-            if weight > 0 && confidence.isFinite && (t + 1) * h >= half {
+            // No estimate for frames dated before the stream began (they hear mostly padding).
+            // A pitch model trained with a target delay answers for the frame `-timeOffset` earlier.
+            let position = (t + 1) * h - half + timeOffset
+            if weight > 0 && confidence.isFinite && position >= 0 {
                 let f0 = 10 * whittle_expf(cents / weight / 1200 * 0.6931472)
                 // label 1 = voiced (confidence at or above the model's voicing threshold), 0 = not.
                 let voiced: Int32 = confidence >= voicingThreshold && f0 > 0 ? 1 : 0
-                detections[0] = Detection(kind: .pitch, label: voiced, position: (t + 1) * h - half,
+                detections[0] = Detection(kind: .pitch, label: voiced, position: position,
                                           strength: min(1, max(0, confidence)), value: f0)
                 found = 1
             }

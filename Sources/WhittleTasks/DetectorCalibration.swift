@@ -88,7 +88,8 @@ public enum DetectorCalibration {
 
     /// Voicing threshold: the highest confidence threshold that keeps voicing recall ≥ `recall` on
     /// the stems (fewest false alarms at that recall).
-    public static func voicingThreshold(_ model: Model, examples: [PitchExample], features: FeatureSettings, recall: Double = 0.93) -> Float {
+    public static func voicingThreshold(_ model: Model, examples: [PitchExample], features: FeatureSettings, delay: Int = 0,
+                                        recall: Double = 0.93) -> Float {
         var voiced: [Float] = [], unvoiced: [Float] = []
         for e in examples {
             let x = e.features(0..<e.frames, settings: features)
@@ -97,9 +98,9 @@ public enum DetectorCalibration {
                     dst.update(from: v.baseAddress! + t * features.count, count: features.count)
                 }
             }
-            for t in 0..<e.frames {
+            for t in delay..<max(delay, e.frames) {   // output t answers frame t − delay
                 let c = PitchDecoding.decode(y[(t * PitchBins.count)..<((t + 1) * PitchBins.count)]).confidence
-                if e.f0[t] > 0 { voiced.append(c) } else { unvoiced.append(c) }
+                if e.f0[t - delay] > 0 { voiced.append(c) } else { unvoiced.append(c) }
             }
         }
         guard !voiced.isEmpty else { return 0.5 }

@@ -56,7 +56,8 @@ public struct DetectorEvaluation {
     }
 
     /// Pooled melody counts over `stem` of every item, against the melody's f0 table (10 ms):
-    /// estimates dated at their frame centres, moved to the table's times by nearest neighbour.
+    /// estimates dated at their frame centres (minus the target delay, `time_offset`), moved to the
+    /// table's times by nearest neighbour.
     public func pitch(directory: String, stem: String, items: Range<Int>? = nil) throws -> MelodyCounts {
         let model = try file.build()
         let clock = FrameClock(features)
@@ -73,7 +74,7 @@ public struct DetectorEvaluation {
             for t in 0..<e.frames {
                 let d = PitchDecoding.decode(y[(t * PitchBins.count)..<((t + 1) * PitchBins.count)])
                 est.append(d.confidence >= voicingThreshold ? d.hz : -d.hz)
-                times.append(clock.time(ofFrame: t))
+                times.append(clock.time(ofFrame: t) + Double(decoding.timeOffset) / Double(features.sampleRate))
             }
             let onGrid = MelodyEvaluation.resampleNearest(times: times, values: est, to: e.referenceTimes)
             total = total + MelodyEvaluation.counts(reference: e.referenceF0.map { max(0, $0) }, estimate: onGrid)

@@ -67,7 +67,7 @@ public enum DetectorTasks {
 
     /// Metadata the engine's neural detector reads (task, rate, hop, features, labels, decoding).
     public static func metadata(task: String, features f: FeatureSettings, decoding: EventDecoding? = nil,
-                                voicingThreshold: Float? = nil) -> [String: String] {
+                                voicingThreshold: Float? = nil, timeOffset: Int? = nil) -> [String: String] {
         var m: [String: String] = ["task": task, "sample_rate": "\(f.sampleRate)", "hop": "\(f.hop)",
                                    "features": DetectorFrontEnd.json(f)]
         switch task {
@@ -80,6 +80,7 @@ public enum DetectorTasks {
             m["time_offset"] = "\(d.timeOffset)"
         }
         if let v = voicingThreshold { m["voicing_threshold"] = "\(v)" }
+        if let t = timeOffset, t != 0 { m["time_offset"] = "\(t)" }   // pitch: minus the target delay
         return m
     }
 }

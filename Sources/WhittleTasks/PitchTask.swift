@@ -7,7 +7,10 @@ import WhittleTrain
 /// CREPE-style pitch output (360 bins of 20 cents, BCE on Gaussian-blurred targets, 25 cents) from
 /// either front end: CREPE's raw 1024-sample frames or the harmonic log-frequency spectrum. Metric: raw pitch accuracy (50 cents) on voiced frames.
 /// Targets are given as 360 blurred bins on the engine's axis (CREPE's, bin 0 at 1997.38 cents,
-/// what `NeuralDetector` decodes with), so a per-bin positive weight can apply.
+/// what `NeuralDetector` decodes with), so a per-bin positive weight can apply. With a target delay
+/// d (`options.targetDelay`, 0 by default) output t answers frame t − d: the model hears d hops
+/// more of a new note's attack or an old note's release before it answers (the engine dates the
+/// estimate back by d hops through the `time_offset` metadata).
 public struct PitchTask: TrainingTask {
     public let features: FeatureSettings
     public let options: DetectorTaskOptions
@@ -33,6 +36,11 @@ public struct PitchTask: TrainingTask {
         options.positiveWeight > 1 ? .bce(positiveWeight: options.positiveWeight, widen: 0) : .pitchCrossEntropy(blurCents: 25)
     }
 
+    /// The f0 that output frame `t` must name: frame t − delay's (unvoiced before the start).
+    func f0(_ e: PitchExample, answeredAt t: Int) -> Double {
+        t >= options.targetDelay ? e.f0[t - options.targetDelay] : 0
+    }
+
     public func trainingBatches(epoch: Int, seed: UInt64) throws -> [Batch] {
         var random = DetectorRandom(seed, UInt64(epoch) &* 7919 &+ 29)
         let T = options.cropFrames
@@ -44,7 +52,7 @@ public struct PitchTask: TrainingTask {
             let e = training[s]
             let gain = Float(pow(10, random.uniform(options.gainRangeDB.lowerBound, options.gainRangeDB.upperBound) / 20))
             x += e.features(start..<(start + T), settings: features, extractor: extractor, gain: gain)
-            for t in start..<(start + T) { y += PitchBins.target(hz: e.f0[t]) }
+            for t in start..<(start + T) { y += PitchBins.target(hz: f0(e, answeredAt: t)) }
         }
         return [Batch(inputs: [inputName: TensorData(shape: [crops.count, T] + inputShape, values: x)],
                       targets: [outputName: TensorData(shape: [crops.count, T, PitchBins.count], values: y)])]
@@ -54,7 +62,7 @@ public struct PitchTask: TrainingTask {
         validation.map { e in
             let T = min(e.frames, options.validationFrames)
             return Batch(inputs: [inputName: TensorData(shape: [1, T] + inputShape, values: e.features(0..<T, settings: features))],
-                         targets: [outputName: TensorData(shape: [1, T, PitchBins.count], values: e.f0.prefix(T).flatMap { PitchBins.target(hz: $0) })])
+                         targets: [outputName: TensorData(shape: [1, T, PitchBins.count], values: (0..<T).flatMap { PitchBins.target(hz: f0(e, answeredAt: $0)) })])
         }
     }
 
@@ -63,13 +71,14 @@ public struct PitchTask: TrainingTask {
         var total = MelodyCounts()
         for (out, e) in zip(outputs, validation) {
             guard let y = out[outputName] else { continue }
-            let T = y.values.count / PitchBins.count
-            let f0 = e.f0.prefix(T)
+            let T = y.values.count / PitchBins.count, d = options.targetDelay
+            guard T > d else { continue }
+            let f0 = e.f0.prefix(T - d)   // output t + d answers frame t
             var est: [Double] = []
-            est.reserveCapacity(T)
-            for t in 0..<T {
-                let d = PitchDecoding.decode(y.values[(t * PitchBins.count)..<((t + 1) * PitchBins.count)])
-                est.append(d.confidence >= threshold ? d.hz : -d.hz)
+            est.reserveCapacity(T - d)
+            for t in d..<T {
+                let p = PitchDecoding.decode(y.values[(t * PitchBins.count)..<((t + 1) * PitchBins.count)])
+                est.append(p.confidence >= threshold ? p.hz : -p.hz)
             }
             total = total + MelodyEvaluation.counts(reference: Array(f0), estimate: est)
         }

@@ -18,7 +18,7 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(help: "Onset/drums: upper edge of the top mel band in Hz (default half the feature rate).") var fmax: Double?
     @Option(help: "Detector tasks: random crops per epoch.") var crops: Int = 256
     @Option(name: .customLong("crop-frames"), help: "Detector tasks: frames per crop.") var cropFrames: Int = 200
-    @Option(name: .customLong("target-delay"), help: "Onset/drums: frames of audio after an event the model may see before answering.") var targetDelay: Int = 1
+    @Option(name: .customLong("target-delay"), help: "Frames of audio after an event (onset, drums; default 1) or a pitch frame (pitch; default 0) the model may see before answering.") var targetDelay: Int?
     @Option(name: .customLong("positive-weight"), help: "BCE weight of event frames (onset, drums) or of the blurred pitch bins (pitch; 1 = CREPE's loss).") var positiveWeight: Float = 2
     @Option(name: .customLong("mix-probability"), help: "Onset/drums: share of crops summed with a second crop (another stem, own gain).") var mixProbability: Double = 0
     @Option(name: .customLong("eq-db"), help: "Onset/drums: random equaliser per crop (tilt + one bell), up to ± this many dB (0: off).") var eqDB: Double = 0
@@ -26,9 +26,10 @@ struct DetectorTrainOptions: ParsableArguments {
 
     static func list(_ s: String?) -> [String] { (s ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty } }
 
-    var taskOptions: DetectorTaskOptions {
+    func taskOptions(task: String) -> DetectorTaskOptions {
         var o = DetectorTaskOptions()
-        o.cropsPerEpoch = crops; o.cropFrames = cropFrames; o.targetDelay = targetDelay; o.positiveWeight = positiveWeight
+        o.cropsPerEpoch = crops; o.cropFrames = cropFrames; o.positiveWeight = positiveWeight
+        o.targetDelay = targetDelay ?? (task == "pitch" ? 0 : 1)
         o.mixProbability = mixProbability
         o.eqDB = eqDB
         if let r = dataItems {
@@ -48,7 +49,8 @@ struct DetectorTrainOptions: ParsableArguments {
         if let hop, !(80...512).contains(hop) { throw ValidationError("--hop must be in 80...512 samples") }
         let mel = try logMelChoice()
         if name == "pitch" && !mel.isDefault { throw ValidationError("--feature-rate, --bands and --fmax apply to onset and drums only") }
-        return try DetectorTasks.named(name, graph: graph, data: train, valid: val, options: taskOptions, hop: hop, fftSize: frameSize,
+        if let targetDelay, !(0...8).contains(targetDelay) { throw ValidationError("--target-delay must be in 0...8 frames") }
+        return try DetectorTasks.named(name, graph: graph, data: train, valid: val, options: taskOptions(task: name), hop: hop, fftSize: frameSize,
                                        logMel: mel)
     }
 
@@ -92,8 +94,9 @@ enum DetectorFinish {
         } else if let t = task as? PitchTask {
             let runtime = try m.build()
             // Held-out stems: on training stems the model is over-confident and the threshold too low.
-            let v = DetectorCalibration.voicingThreshold(runtime, examples: t.validation, features: t.features, recall: 0.92)
-            for (k, val) in DetectorTasks.metadata(task: "pitch", features: t.features, voicingThreshold: v) { m.metadata[k] = val }
+            let v = DetectorCalibration.voicingThreshold(runtime, examples: t.validation, features: t.features, delay: t.options.targetDelay, recall: 0.92)
+            for (k, val) in DetectorTasks.metadata(task: "pitch", features: t.features, voicingThreshold: v,
+                                                   timeOffset: -t.options.targetDelay * t.features.hop) { m.metadata[k] = val }
             print(String(format: "calibrated voicing threshold %.3f", v))
         }
         return m

@@ -49,6 +49,26 @@ import WhittleIO
         #expect(result.events.allSatisfy { $0.label == 1 }, "confidence above the default 0.5: voiced")
     }
 
+    /// A pitch model trained with a target delay answers for an earlier frame: its estimates are
+    /// dated back by the metadata's time_offset (here −400 samples at 16 kHz, 2.5 hops, so that the
+    /// shift shows on a constant model), and those dated before the start are dropped.
+    @Test func pitchTimeOffsetDatesEstimatesEarlier() throws {
+        let dir = TestSignals.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TinyModels.constantPitch(path: dir + "/plain.safetensors")
+        try TinyModels.constantPitch(path: dir + "/delayed.safetensors", extra: ["time_offset": "-400"])
+        try TestSignals.write(TestSignals.notes(rate: 48000, seconds: 1), to: dir + "/in.wav")
+        let plain = try run(dir + "/in.wav", chain: "model=\(dir)/plain.safetensors", block: 256).events
+        let delayed = try run(dir + "/in.wav", chain: "model=\(dir)/delayed.safetensors", block: 256).events
+        let plainFrames = Set(plain.map(\.frame)), last = try #require(plain.last).frame
+        #expect(delayed.count > 90 && delayed.allSatisfy { $0.frame >= 0 })
+        // (the delayed run flushes 400 samples longer, so its last estimates have no plain partner)
+        let shifted = delayed.map { $0.frame + 1200 }.filter { $0 <= last }
+        #expect(shifted.count > 90 && shifted.allSatisfy { plainFrames.contains($0) }, "each estimate 400 samples (1200 host frames) earlier")
+        let first = try #require(delayed.first).frame
+        #expect(first == Int64(3 * 480 + 96 - 1200), "frames 0...2 would be dated before the start")
+    }
+
     /// Pitch events carry the model's voicing decision (metadata voicing_threshold) in their label.
     @Test func pitchVoicingFollowsTheModelsThreshold() throws {
         let dir = TestSignals.temporaryDirectory()

@@ -19,14 +19,15 @@ enum TinyModels {
     }
 
     /// A "pitch detector" whose output is always a bump around 440 Hz.
-    static func constantPitch(path: String, voicingThreshold: String? = nil) throws {
+    static func constantPitch(path: String, voicingThreshold: String? = nil, extra: [String: String] = [:]) throws {
         let graph = #"{"inputs":[{"name":"frame","shape":[256,1]}],"outputs":["pitch"],"nodes":[{"name":"flat","op":"flatten","inputs":["frame"]},{"name":"pitch","op":"dense","inputs":["flat"],"units":360,"activation":"sigmoid"}]}"#
         let centre = (1200 * log2(440.0 / 10) - 1997.3794) / 20
         let bias = (0..<360).map { Float(8 * exp(-pow(Double($0) - centre, 2) / 2) - 4) }
         try write(path: path, graph: graph,
                   tensors: [("pitch.weight", [360, 256], [Float](repeating: 0, count: 360 * 256)), ("pitch.bias", [360], bias)],
                   metadata: ["task": "pitch", "sample_rate": "16000", "hop": "160",
-                             "features": #"{"type":"frames","size":256}"#].merging(voicingThreshold.map { ["voicing_threshold": $0] } ?? [:]) { $1 })
+                             "features": #"{"type":"frames","size":256}"#].merging(voicingThreshold.map { ["voicing_threshold": $0] } ?? [:]) { $1 }
+                    .merging(extra) { $1 })
     }
 
     /// A harmonic-sum pitch detector on the harmonic spectrum front end: per bin, sigmoid of the

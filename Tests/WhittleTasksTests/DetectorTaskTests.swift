@@ -39,6 +39,30 @@ import WhittleTrain
         }
     }
 
+    /// With a target delay d, pitch output t must name frame t − d's f0: the validation targets are
+    /// shifted, and outputs that do so score RPA 1 under delay d (but not under delay 0).
+    @Test func pitchTargetsFollowTheDelay() throws {
+        let f = DetectorFrontEnd.frames(hop: 200)
+        let frames = 40
+        let f0 = (0..<frames).map { $0 < 5 ? 0 : 110 * pow(2, Double($0) / 12) }   // a new semitone every frame
+        let e = PitchExample(name: "x", audio: noise(frames * 200, seed: 4), f0: f0, referenceTimes: [], referenceF0: [])
+        let graph = try ModelGraph.parse(json: #"{"inputs":[{"name":"frame","shape":[1024,1]}],"outputs":["pitch"],"nodes":[{"name":"flat","op":"flatten","inputs":["frame"]},{"name":"pitch","op":"dense","inputs":["flat"],"units":360,"activation":"sigmoid"}]}"#)
+        func task(delay: Int) throws -> PitchTask {
+            var o = DetectorTaskOptions()
+            o.targetDelay = delay
+            return try PitchTask(graph: graph, features: f, training: [e], validation: [e], options: o)
+        }
+        let delayed = try task(delay: 2), plain = try task(delay: 0)
+        let y = try #require(delayed.validationBatches().first?.targets["pitch"])
+        for t in 0..<frames {
+            let row = Array(y.values[(t * PitchBins.count)..<((t + 1) * PitchBins.count)])
+            #expect(row == PitchBins.target(hz: t >= 2 ? f0[t - 2] : 0), "frame \(t)")
+        }
+        let outputs = [["pitch": y]], batches = try delayed.validationBatches()
+        #expect(delayed.counts(outputs: outputs, batches: batches, threshold: 0.5).score.rawPitchAccuracy == 1)
+        #expect(plain.counts(outputs: outputs, batches: batches, threshold: 0.5).score.rawPitchAccuracy < 0.1)
+    }
+
     /// The decoder dates events as the engine does: frame centre plus the offset, and one frame of look-ahead.
     @Test func eventDecodingDatesPeaks() {
         var p = [Float](repeating: 0.05, count: 100)
