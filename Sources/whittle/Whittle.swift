@@ -9,7 +9,7 @@ struct Whittle: ParsableCommand {
         subcommands: [
             ProcessCommand.self, RunCommand.self, DevicesCommand.self,
             DataCommand.self, EvalCommand.self, BenchCommand.self,
-            TrainCommand.self, TrimCommand.self, ProfileCommand.self, ModelsCommand.self,
+            TrainCommand.self, TrimCommand.self, CalibrateCommand.self, ProfileCommand.self, ModelsCommand.self,
         ]
     )
 

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import WhittleNN
+
+/// `whittle calibrate` on real renders: it re-measures the shipped drum detector's per-class
+/// thresholds on a rendered item, touches no weight but the output bias (where the thresholds fold),
+/// and on that item scores at least what the shipped operating point scores (0.5 per class, the
+/// shipped point, is on the grid it searches).
+extension LiveTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
+                   && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2"), "needs fluidsynth and TimGM6mb"))
+    func calibrateRefitsThresholdsOnly() throws {
+        let dir = try Live.scratch("calibrate")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whittle = try Live.whittle()
+        let data = dir.appendingPathComponent("data").path, out = dir.appendingPathComponent("drums.safetensors").path
+        let shipped = Live.root.appendingPathComponent("Models/drums.safetensors").path
+        let render = try Live.run(whittle, ["data", "--out", data, "--items", "2", "--seed", "77", "--soundfont", "timgm", "--seconds", "8"], timeout: 300)
+        try #require(render.status == 0, "\(render.stderr)")
+        let cal = try Live.run(whittle, ["calibrate", "--model", shipped, "--data", data, "--out", out], timeout: 300)
+        try #require(cal.status == 0, "\(cal.stderr)")
+        #expect(cal.stdout.contains("per class"), "\(cal.stdout)")
+
+        let before = try ModelFile.read(path: shipped), after = try ModelFile.read(path: out)
+        let output = try #require(before.graph.outputs.first)
+        #expect(Set(before.tensors.keys) == Set(after.tensors.keys))
+        for (name, tensor) in before.tensors where name != "\(output).bias" {
+            #expect(after.tensors[name] == tensor, "\(name) changed")
+        }
+        #expect(after.metadata["calibration"]?.contains(data) == true)
+
+        // Per class, F pooled over the three stems (what calibration maximises), averaged over the classes.
+        func meanF(_ model: String) throws -> Double {
+            let r = try Live.run(whittle, ["eval", "--model", model, "--data", data, "--stems", "mix,melody,drums", "--json"], timeout: 300)
+            try #require(r.status == 0, "\(r.stderr)")
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+            var f = 0.0
+            for label in ["KD", "SD", "HH"] {
+                var hits = 0.0, total = 0.0
+                for row in rows {
+                    let s = try #require(row[label] as? [String: Any])
+                    let refs = (s["reference"] as? Double) ?? 0, est = (s["estimated"] as? Double) ?? 0
+                    hits += ((s["recall"] as? Double) ?? 0) * refs
+                    total += refs + est
+                }
+                f += total > 0 ? 2 * hits / total / 3 : 0
+            }
+            return f
+        }
+        let shippedF = try meanF(shipped), calibratedF = try meanF(out)
+        #expect(shippedF > 0.5, "the shipped detector finds the drums at all: \(shippedF)")
+        // (the time offset is re-measured too, so a hair either way is allowed)
+        #expect(calibratedF >= shippedF - 0.005, "calibrated \(calibratedF) against shipped \(shippedF)")
+    }
+}
