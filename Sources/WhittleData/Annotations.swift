@@ -55,13 +55,23 @@ public struct AnnotationBuilder: Sendable {
 
     func octaves(key: UInt8) -> Int { Int(key) < melodyOctaves.count ? melodyOctaves[Int(key)] : 0 }
 
+    /// Melody notes as (on, off) samples (block-corrected), in onset order.
+    public func melodySpans(_ song: Song) -> [(on: Int, off: Int)] {
+        song.notes(of: .melody).map { note in
+            (FluidSynthTiming.onsetSample(ms: note.startMs, sampleRate: sampleRate),
+             FluidSynthTiming.onsetSample(ms: note.endMs, sampleRate: sampleRate))
+        }
+    }
+
     /// Melody f0 on a fixed hop: the note's equal-tempered frequency (shifted by `melodyOctaves`)
-    /// from its (block-corrected) note-on sample up to its note-off sample, 0 elsewhere.
-    public func melodyF0(_ song: Song) -> [Annotations.F0Frame] {
-        let spans = song.notes(of: .melody).map { note in
-            (on: FluidSynthTiming.onsetSample(ms: note.startMs, sampleRate: sampleRate),
-             off: FluidSynthTiming.onsetSample(ms: note.endMs, sampleRate: sampleRate),
-             hz: 440 * pow(2, (Double(note.key) - 69) / 12 + Double(octaves(key: note.key))))
+    /// from its (block-corrected) note-on sample up to its note-off sample — or, given
+    /// `voicedEnds` (one per melody note, `ReleaseTails`), up to where its release fades — 0 elsewhere.
+    public func melodyF0(_ song: Song, voicedEnds: [Int]? = nil) -> [Annotations.F0Frame] {
+        let notes = song.notes(of: .melody), samples = melodySpans(song)
+        precondition(voicedEnds == nil || voicedEnds!.count == notes.count, "one voiced end per melody note")
+        let spans = zip(notes, samples).enumerated().map { k, pair in
+            (on: pair.1.on, off: max(pair.1.off, voicedEnds?[k] ?? 0),
+             hz: 440 * pow(2, (Double(pair.0.key) - 69) / 12 + Double(octaves(key: pair.0.key))))
         }
         let endSample = FluidSynthTiming.onsetSample(ms: song.endMs, sampleRate: sampleRate)
         let frameCount = Int((Double(endSample) / Double(sampleRate) / f0HopSeconds).rounded(.up))

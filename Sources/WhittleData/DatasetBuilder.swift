@@ -115,7 +115,11 @@ public struct DatasetBuilder: Sendable {
             try write(AnnotationFiles.onsetsText(annotator.onsets(song, parts: stem.parts)), "\(name).\(stem.rawValue).onsets.txt")
         }
         try write(AnnotationFiles.drumsText(annotator.drumHits(song)), "\(name).drums.txt")
-        try write(AnnotationFiles.f0CSV(annotator.melodyF0(song)), "\(name).melody.f0.csv")
+        // Voicing lasts through each note's audible release, measured on the rendered melody stem.
+        let melody = try WavFile.read(file("\(name).melody.wav").path)
+        let voicedEnds = ReleaseTails.ends(notes: annotator.melodySpans(song), audio: (0..<melody.frameCount).map { melody.mono($0) },
+                                           sampleRate: melody.sampleRate)
+        try write(AnnotationFiles.f0CSV(annotator.melodyF0(song, voicedEnds: voicedEnds)), "\(name).melody.f0.csv")
         if !cached {
             try Self.encoder.encode(parameters).write(to: file("\(name).params.json"), options: .atomic)
         }

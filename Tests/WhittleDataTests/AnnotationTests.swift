@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WhittleData
 
@@ -67,5 +68,36 @@ import Testing
         #expect(at(0.70) == 0)
         #expect(frames.count >= 200)
         #expect(AnnotationFiles.f0CSV(Array(frames[10...11])) == "time,frequency,confidence\n0.10,0.000,0.0\n0.11,440.000,1.0\n")
+    }
+
+    /// A release that decays 100 dB/s stays voiced until it is 20 dB down (200 ms), a damped one
+    /// (1000 dB/s) for 20 ms; the next note's onset cuts a tail short; silence ends at note-off.
+    @Test func voicingFollowsTheAudibleRelease() {
+        let rate = 16000
+        func tone(seconds: Double, decayDBPerSecond: Double, offAt off: Int) -> [Float] {
+            (0..<Int(seconds * Double(rate))).map { (n: Int) -> Float in
+                let db: Double = n < off ? 0 : -decayDBPerSecond * Double(n - off) / Double(rate)
+                let phase: Double = 2 * Double.pi * 440 * Double(n) / Double(rate)
+                return Float(pow(10, db / 20) * sin(phase))
+            }
+        }
+        let off = 8000
+        let slow = ReleaseTails.ends(notes: [(0, off)], audio: tone(seconds: 2, decayDBPerSecond: 100, offAt: off), sampleRate: rate)
+        #expect(abs(slow[0] - off - 3200) <= 320, "slow release: \(slow[0] - off) samples")   // 200 ms ± 20
+        let damped = ReleaseTails.ends(notes: [(0, off)], audio: tone(seconds: 2, decayDBPerSecond: 1000, offAt: off), sampleRate: rate)
+        #expect(damped[0] - off <= 480, "damped: \(damped[0] - off) samples")
+        let cut = ReleaseTails.ends(notes: [(0, off), (off + 800, off + 4000)],
+                                    audio: tone(seconds: 2, decayDBPerSecond: 100, offAt: off), sampleRate: rate)
+        #expect(cut[0] == off + 800)
+        let silent = ReleaseTails.ends(notes: [(0, off)], audio: [Float](repeating: 0, count: 32000), sampleRate: rate)
+        #expect(silent[0] == off)
+
+        // In the labels: the 440 Hz note of `f0FollowsMelodyNotes` voiced 150 ms past its note-off.
+        let s = song([Note(part: .melody, key: 69, velocity: 90, startMs: 100, durationMs: 300)])
+        let builder = AnnotationBuilder(sampleRate: 44100)
+        let ends = [builder.melodySpans(s)[0].off + 6615]
+        let frames = builder.melodyF0(s, voicedEnds: ends)
+        let at = { (t: Double) in frames[Int((t * 100).rounded())].frequency }
+        #expect(at(0.39) == 440 && at(0.50) == 440 && at(0.58) == 0)
     }
 }
