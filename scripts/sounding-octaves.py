@@ -8,7 +8,10 @@ in (16 kHz, Hann, best of +-30 cents). Compare with Sources/WhittleData/Sounding
     scripts/sounding-octaves.py            (needs fluidsynth, numpy, both training fonts)
 """
 import os, re, struct, subprocess, sys, tempfile, wave
-import numpy as np
+try:
+    import numpy as np
+except ImportError:
+    sys.exit("sounding-octaves.py: needs numpy (apt-get install python3-numpy)")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FONTS = {"fluid": "/usr/share/sounds/sf2/FluidR3_GM.sf2", "timgm": "/usr/share/sounds/sf2/TimGM6mb.sf2"}

@@ -87,10 +87,4 @@ public struct AnnotationBuilder: Sendable {
         }
         return frames
     }
-
-    public func annotations(_ song: Song, stem: Stem) -> Annotations {
-        Annotations(onsets: onsets(song, parts: stem.parts),
-                    drums: stem.parts.contains(.drums) ? drumHits(song) : [],
-                    f0: stem.parts.contains(.melody) ? melodyF0(song) : [])
-    }
 }

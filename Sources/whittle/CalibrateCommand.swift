@@ -5,8 +5,8 @@ import WhittleTasks
 
 /// Re-measures a trained detector's operating point on other rendered stems — held-out items of
 /// its training material, or recordings like the ones it will meet — and writes a copy: onset and
-/// drums get the peak-picking threshold (drums: per class, folded into the output bias) and the
-/// time offset; pitch gets the voicing threshold at 92 % voicing recall. The weights are untouched.
+/// drums get the peak-picking threshold (drums: per class, folded into the output bias on top of
+/// the thresholds folded before) and the time offset; pitch gets the voicing threshold at 92 % voicing recall. The weights are untouched.
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
@@ -18,13 +18,16 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Stems to calibrate on (default mix,melody,drums; pitch: melody,mix).") var stems: String?
 
     func run() throws {
-        var file = try ModelFile.read(path: model)
-        let detector: DetectorEvaluation
-        do { detector = try DetectorEvaluation(file) } catch { throw ValidationError("\(model): \(error)") }
+        var file: ModelFile
+        let detector: DetectorEvaluation, runtime: Model
+        do {
+            file = try ModelFile.read(path: model)
+            detector = try DetectorEvaluation(file)
+            runtime = try file.build()
+        } catch { throw usageError("\(model): \(error)") }
         let dirs = DetectorTrainOptions.list(data)
-        guard !dirs.isEmpty else { throw ValidationError("--data needs at least one directory") }
+        guard !dirs.isEmpty else { throw usageError("--data needs at least one directory") }
         let stemList = stems.map { DetectorTrainOptions.list($0) } ?? DetectorTasks.stems(detector.task)
-        let runtime = try file.build()
         if detector.task == "pitch" {
             let examples = try PitchExample.load(directories: dirs, stems: stemList, features: detector.features)
             let delay = -detector.decoding.timeOffset / detector.features.hop
@@ -38,12 +41,8 @@ struct CalibrateCommand: ParsableCommand {
             // ones fold on top (a logit shift per class composes).
             let result = DetectorCalibration.calibrate(runtime, kind: kind, examples: examples, start: detector.decoding,
                                                        clock: FrameClock(detector.features))
-            if !result.classThresholds.isEmpty {
-                try DetectorCalibration.foldThresholds(&file, thresholds: result.classThresholds)
-                file.metadata["class_thresholds"] = "[" + result.classThresholds.map { String(format: "%.2f", $0) }.joined(separator: ",") + "]"
-            }
-            for (k, v) in DetectorTasks.metadata(task: detector.task, features: detector.features, decoding: result.decoding) { file.metadata[k] = v }
-            file.metadata["calibration"] = "{\"stems\":\(examples.count),\"f_measure\":\(String(format: "%.4f", result.meanF)),\"data\":\"\(data)\"}"
+            try DetectorFinish.apply(result, task: detector.task, features: detector.features, to: &file,
+                                     calibration: "{\"stems\":\(examples.count),\"f_measure\":\(String(format: "%.4f", result.meanF)),\"data\":\"\(data)\"}")
             print(String(format: "%@: threshold %.2f, time offset %d samples%@, F %.4f on %d stems", model, result.decoding.threshold,
                          result.decoding.timeOffset,
                          result.classThresholds.isEmpty ? "" : ", per class " + result.classThresholds.map { String(format: "%.2f", $0) }.joined(separator: "/"),

@@ -3,6 +3,7 @@
 // trained detector needs before the engine can run it.
 
 import ArgumentParser
+import WhittleDSP
 import Foundation
 import WhittleNN
 import WhittleTasks
@@ -83,12 +84,8 @@ enum DetectorFinish {
             let runtime = try m.build()
             let stems = Array(t.training.prefix(24))
             let result = DetectorCalibration.calibrate(runtime, kind: t.kind, examples: stems, start: t.decoding, clock: t.clock)
-            if !result.classThresholds.isEmpty {
-                try DetectorCalibration.foldThresholds(&m, thresholds: result.classThresholds)
-                m.metadata["class_thresholds"] = "[" + result.classThresholds.map { String(format: "%.2f", $0) }.joined(separator: ",") + "]"
-            }
-            for (k, v) in DetectorTasks.metadata(task: t.name, features: t.features, decoding: result.decoding) { m.metadata[k] = v }
-            m.metadata["calibration"] = "{\"stems\":\(stems.count),\"f_measure\":\(String(format: "%.4f", result.meanF))}"
+            try apply(result, task: t.name, features: t.features, to: &m,
+                      calibration: "{\"stems\":\(stems.count),\"f_measure\":\(String(format: "%.4f", result.meanF))}")
             print(String(format: "calibrated on %d training stems: threshold %.2f, time offset %d samples, F %.4f",
                          stems.count, result.decoding.threshold, result.decoding.timeOffset, result.meanF))
         } else if let t = task as? PitchTask {
@@ -100,5 +97,24 @@ enum DetectorFinish {
             print(String(format: "calibrated voicing threshold %.3f", v))
         }
         return m
+    }
+
+    /// Writes an event detector's measured operating point into `m`: per-class thresholds folded
+    /// into the output bias, the decoding metadata and `calibration`. Folds compose (the logits
+    /// add), so `class_thresholds` records the total against the unfolded outputs.
+    static func apply(_ result: DetectorCalibration.EventResult, task: String, features: FeatureSettings,
+                      to m: inout ModelFile, calibration: String) throws {
+        if !result.classThresholds.isEmpty {
+            try DetectorCalibration.foldThresholds(&m, thresholds: result.classThresholds)
+            let logit = { (p: Double) -> Double in let q = min(max(p, 0.01), 0.99); return log(q / (1 - q)) }
+            let before = m.metadata["class_thresholds"].flatMap { try? JSONDecoder().decode([Double].self, from: Data($0.utf8)) }
+            let total = result.classThresholds.enumerated().map { c, t -> Double in
+                guard let before, before.count == result.classThresholds.count else { return Double(t) }
+                return 1 / (1 + exp(-(logit(before[c]) + logit(Double(t)))))
+            }
+            m.metadata["class_thresholds"] = "[" + total.map { String(format: "%.3f", $0) }.joined(separator: ",") + "]"
+        }
+        for (k, v) in DetectorTasks.metadata(task: task, features: features, decoding: result.decoding) { m.metadata[k] = v }
+        m.metadata["calibration"] = calibration
     }
 }

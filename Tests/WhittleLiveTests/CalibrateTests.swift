@@ -4,8 +4,8 @@ import WhittleNN
 
 /// `whittle calibrate` on real renders: it re-measures the shipped drum detector's per-class
 /// thresholds on a rendered item, touches no weight but the output bias (where the thresholds fold),
-/// and on that item scores at least what the shipped operating point scores (0.5 per class, the
-/// shipped point, is on the grid it searches).
+/// on that item scores at least what the shipped operating point scores (0.5 per class, the
+/// shipped point, is on the grid it searches), and composes with thresholds folded before.
 extension LiveTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
                    && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2"), "needs fluidsynth and TimGM6mb"))
@@ -47,6 +47,18 @@ extension LiveTests {
             }
             return f
         }
+        // Calibrating the calibrated copy again on the same stems changes little: the new per-class
+        // thresholds fold on top of the first ones, and `class_thresholds` records their composition.
+        let again = dir.appendingPathComponent("again.safetensors").path
+        let second = try Live.run(whittle, ["calibrate", "--model", out, "--data", data, "--out", again], timeout: 300)
+        try #require(second.status == 0, "\(second.stderr)")
+        func thresholds(_ path: String) throws -> [Double] {
+            let text = try #require(try ModelFile.read(path: path).metadata["class_thresholds"])
+            return try JSONDecoder().decode([Double].self, from: Data(text.utf8))
+        }
+        let first = try thresholds(out), twice = try thresholds(again)
+        #expect(first.count == 3 && zip(first, twice).allSatisfy { abs($0 - $1) <= 0.06 }, "\(first) then \(twice)")
+
         let shippedF = try meanF(shipped), calibratedF = try meanF(out)
         #expect(shippedF > 0.5, "the shipped detector finds the drums at all: \(shippedF)")
         // (the time offset is re-measured too, so a hair either way is allowed)
