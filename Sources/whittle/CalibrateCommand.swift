@@ -20,8 +20,8 @@ struct CalibrateCommand: ParsableCommand {
     func run() throws {
         var file: ModelFile
         let detector: DetectorEvaluation, runtime: Model
+        do { file = try ModelFile.read(path: model) } catch { throw usageError("\(error)") }   // names the file
         do {
-            file = try ModelFile.read(path: model)
             detector = try DetectorEvaluation(file)
             runtime = try file.build()
         } catch { throw usageError("\(model): \(error)") }
@@ -29,14 +29,18 @@ struct CalibrateCommand: ParsableCommand {
         guard !dirs.isEmpty else { throw usageError("--data needs at least one directory") }
         let stemList = stems.map { DetectorTrainOptions.list($0) } ?? DetectorTasks.stems(detector.task)
         if detector.task == "pitch" {
-            let examples = try PitchExample.load(directories: dirs, stems: stemList, features: detector.features)
+            let examples: [PitchExample]
+            do { examples = try PitchExample.load(directories: dirs, stems: stemList, features: detector.features) }
+            catch { throw usageError("\(error)") }   // names the directory or file
             let delay = -detector.decoding.timeOffset / detector.features.hop
             let v = DetectorCalibration.voicingThreshold(runtime, examples: examples, features: detector.features, delay: delay, recall: 0.92)
             print(String(format: "%@: voicing threshold %.3f → %.3f on %d stems", model, detector.voicingThreshold, v, examples.count))
             file.metadata["voicing_threshold"] = "\(v)"
         } else {
             let kind: EventTask.Kind = detector.task == "onset" ? .onset : .drums
-            let examples = try LogMelExample.loadParallel(directories: dirs, stems: stemList, features: detector.features)
+            let examples: [LogMelExample]
+            do { examples = try LogMelExample.loadParallel(directories: dirs, stems: stemList, features: detector.features) }
+            catch { throw usageError("\(error)") }   // names the directory or file
             // Start from the model's own decoding; drum thresholds already folded act at 0.5, and new
             // ones fold on top (a logit shift per class composes).
             let result = DetectorCalibration.calibrate(runtime, kind: kind, examples: examples, start: detector.decoding,

@@ -65,3 +65,31 @@ extension LiveTests {
         #expect(calibratedF >= shippedF - 0.005, "calibrated \(calibratedF) against shipped \(shippedF)")
     }
 }
+
+/// `whittle calibrate` refuses a missing or truncated model and a directory that is not a rendered
+/// dataset with one line naming it and exit 2, and writes nothing.
+extension LiveTests {
+    @Test func calibrateRejectsBadInputAndWritesNothing() throws {
+        let dir = try Live.scratch("calibrate-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whittle = try Live.whittle()
+        let shipped = Live.root.appendingPathComponent("Models/drums.safetensors").path
+        let truncated = dir.appendingPathComponent("truncated.safetensors")
+        try Data(try Data(contentsOf: URL(fileURLWithPath: shipped)).prefix(100)).write(to: truncated)
+        let notData = dir.appendingPathComponent("empty").path
+        try FileManager.default.createDirectory(atPath: notData, withIntermediateDirectories: true)
+        let out = dir.appendingPathComponent("out.safetensors").path
+        let cases: [([String], String)] = [
+            (["--model", dir.appendingPathComponent("missing.safetensors").path, "--data", notData], "missing.safetensors"),
+            (["--model", truncated.path, "--data", notData], "truncated.safetensors"),
+            (["--model", shipped, "--data", notData], notData),
+        ]
+        for (arguments, mention) in cases {
+            let result = try Live.run(whittle, ["calibrate"] + arguments + ["--out", out], timeout: 60, in: dir)
+            let lines = result.stderr.split(separator: "\n")
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(lines.count == 1 && lines[0].contains(mention), "\(arguments): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out), "\(arguments): wrote \(out)")
+        }
+    }
+}
