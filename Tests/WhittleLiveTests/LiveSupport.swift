@@ -127,6 +127,7 @@ final class DummyJACK {
     let child: Child
 
     init(period: Int, rate: Int = 48000, in dir: URL) throws {
+        try DummyJACK.reclaimDeadServers(in: dir)
         // Short on purpose: Debian's jack_lsp (jackd2 1.9.21) corrupts its heap and aborts when the
         // server name has 24 characters or more.
         name = "wt\(getpid() % 100_000)-\(UInt16.random(in: 0...9999))"
@@ -145,6 +146,15 @@ final class DummyJACK {
     }
 
     func stop() { child.stop() }
+
+    /// Frees the registry slots of JACK servers that died without unregistering (see
+    /// Tests/jackclient/jack-reclaim.c): jackd2 has 8 slots, and fresh names never reuse dead ones.
+    static func reclaimDeadServers(in dir: URL) throws {
+        let tool = dir.appendingPathComponent("jack-reclaim")
+        try Live.compileC("Tests/jackclient/jack-reclaim.c", output: tool, flags: [])
+        let result = try Live.run(tool.path, [], timeout: 10, in: dir)
+        guard result.status == 0 else { throw LiveError("jack-reclaim failed:\n\(result.stderr)") }
+    }
 }
 
 /// Figures parsed from `whittle run`'s summary.

@@ -12,11 +12,14 @@
 // OUT.f32.midi: one line per event, "FRAME B0 B1 B2" (FRAME relative to S, bytes in hex).
 //
 // usage: playrec SERVER IN.f32 OUT.f32 RECORD_FRAMES SINK_PORT SOURCE_PORT [realtime] [midi=PORT]
-// It exits once the whole signal has been played and RECORD_FRAMES recorded.
+// It exits once the whole signal has been played and RECORD_FRAMES recorded. SIGTERM or SIGINT
+// stops it early (exit 1) with both clients closed: a client killed mid-cycle can leave jackd
+// unable to shut down cleanly.
 // (raw native-endian float32 mono files)
 #define _GNU_SOURCE
 #include <jack/jack.h>
 #include <jack/midiport.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +101,9 @@ static jack_client_t *open_client(const char *name, const char *server) {
     return c;
 }
 
+static volatile sig_atomic_t stop_requested;
+static void on_stop_signal(int sig) { (void)sig; stop_requested = 1; }
+
 static void sleep_ms(int ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
@@ -124,6 +130,11 @@ int main(int argc, char **argv) {
     record_frames = atol(argv[4]);
     recording = calloc(record_frames, sizeof(float));
 
+    struct sigaction stop = {0};
+    stop.sa_handler = on_stop_signal;
+    sigaction(SIGTERM, &stop, NULL);
+    sigaction(SIGINT, &stop, NULL);
+
     player = open_client("playrec_play", server);
     recorder = open_client("playrec_rec", server);
     play_port = jack_port_register(player, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
@@ -143,7 +154,7 @@ int main(int argc, char **argv) {
         if (!__atomic_load_n(&freewheeling, __ATOMIC_ACQUIRE)) { fprintf(stderr, "playrec: freewheel did not start\n"); return 1; }
     }
     __atomic_store_n(&armed, 1, __ATOMIC_RELEASE);
-    for (int i = 0; i < 600000; i++) {
+    for (int i = 0; i < 600000 && !stop_requested; i++) {
         if (__atomic_load_n(&recorded_done, __ATOMIC_ACQUIRE) && __atomic_load_n(&played_done, __ATOMIC_ACQUIRE)) break;
         sleep_ms(1);
     }
@@ -151,7 +162,12 @@ int main(int argc, char **argv) {
     if (freewheel) jack_set_freewheel(player, 0);
     jack_deactivate(recorder);
     jack_deactivate(player);
-    if (!done) { fprintf(stderr, "playrec: recording did not finish\n"); return 1; }
+    if (!done) {
+        fprintf(stderr, "playrec: recording did not finish%s\n", stop_requested ? " (stopped by a signal)" : "");
+        jack_client_close(recorder);
+        jack_client_close(player);
+        return 1;
+    }
 
     f = fopen(argv[3], "wb");
     if (!f || fwrite(recording, sizeof(float), record_frames, f) != (size_t)record_frames) { perror(argv[3]); return 1; }
