@@ -22,5 +22,10 @@ extension LiveTests {
 
         let next = try DummyJACK(period: 128, in: dir)
         next.stop()
+        // The killed server's semaphores and segments stay in /dev/shm too: tidy them away.
+        let shm = (try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? []
+        for file in shm where file.contains("_\(victim.name)_") {
+            try? FileManager.default.removeItem(atPath: "/dev/shm/" + file)
+        }
     }
 }
