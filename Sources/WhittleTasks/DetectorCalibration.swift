@@ -86,10 +86,19 @@ public enum DetectorCalibration {
         model.tensors["\(out).bias"] = bias
     }
 
-    /// Voicing threshold: the highest confidence threshold that keeps voicing recall ≥ `recall` on
-    /// the stems (fewest false alarms at that recall).
+    /// A voicing operating point measured on held-out stems.
+    public struct VoicingResult: Sendable {
+        public var threshold: Float
+        public var recall: Double
+        public var falseAlarm: Double
+    }
+
+    /// Voicing threshold: the lowest confidence threshold whose voicing false-alarm rate on the
+    /// stems stays ≤ `maxFalseAlarm` (so the highest recall at that false-alarm bound). Measured on
+    /// melody stems, where "unvoiced" means no melody at all: on mixes the accompaniment makes every
+    /// frame pitched, and a threshold set there is too low for a solo line.
     public static func voicingThreshold(_ model: Model, examples: [PitchExample], features: FeatureSettings, delay: Int = 0,
-                                        recall: Double = 0.93) -> Float {
+                                        maxFalseAlarm: Double = 0.15) -> VoicingResult {
         var voiced: [Float] = [], unvoiced: [Float] = []
         for e in examples {
             let x = e.features(0..<e.frames, settings: features)
@@ -103,9 +112,21 @@ public enum DetectorCalibration {
                 if e.f0[t - delay] > 0 { voiced.append(c) } else { unvoiced.append(c) }
             }
         }
-        guard !voiced.isEmpty else { return 0.5 }
-        voiced.sort()
-        let index = min(voiced.count - 1, max(0, Int(Double(voiced.count) * (1 - recall))))
-        return max(0.05, min(0.95, voiced[index]))
+        return voicingOperatingPoint(voiced: voiced, unvoiced: unvoiced, maxFalseAlarm: maxFalseAlarm)
+    }
+
+    /// The lowest threshold (within 0.05...0.95) at which at most `maxFalseAlarm` of the unvoiced
+    /// frames' confidences count as voiced (confidence ≥ threshold), with the rates it gives.
+    public static func voicingOperatingPoint(voiced: [Float], unvoiced: [Float], maxFalseAlarm: Double) -> VoicingResult {
+        var threshold: Float = 0.5
+        if !unvoiced.isEmpty {
+            // Allow the `allowed` most confident unvoiced frames; the next one must fall below.
+            let sorted = unvoiced.sorted(by: >)
+            let allowed = Int(Double(sorted.count) * maxFalseAlarm)
+            threshold = allowed >= sorted.count ? 0 : sorted[allowed].nextUp
+        }
+        threshold = max(0.05, min(0.95, threshold))
+        let rate = { (values: [Float]) in values.isEmpty ? 0 : Double(values.filter { $0 >= threshold }.count) / Double(values.count) }
+        return VoicingResult(threshold: threshold, recall: rate(voiced), falseAlarm: rate(unvoiced))
     }
 }

@@ -6,7 +6,8 @@ import WhittleTasks
 /// Re-measures a trained detector's operating point on other rendered stems — held-out items of
 /// its training material, or recordings like the ones it will meet — and writes a copy: onset and
 /// drums get the peak-picking threshold (drums: per class, folded into the output bias on top of
-/// the thresholds folded before) and the time offset; pitch gets the voicing threshold at 92 % voicing recall. The weights are untouched.
+/// the thresholds folded before) and the time offset; pitch gets the lowest voicing threshold whose false-alarm rate on the (melody) stems is at most
+/// `--voicing-false-alarm`. The weights are untouched.
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
@@ -15,7 +16,8 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Detector model file (onset, drums or pitch).") var model: String
     @Option(help: "Directories rendered by `whittle data` (comma-separated).") var data: String
     @Option(help: "Where to write the calibrated copy.") var out: String
-    @Option(help: "Stems to calibrate on (default mix,melody,drums; pitch: melody,mix).") var stems: String?
+    @Option(help: "Stems to calibrate on (default mix,melody,drums; pitch: melody).") var stems: String?
+    @Option(help: "Pitch: the voicing false-alarm rate to allow on the stems.") var voicingFalseAlarm: Double = 0.15
 
     func run() throws {
         var file: ModelFile
@@ -27,15 +29,22 @@ struct CalibrateCommand: ParsableCommand {
         } catch { throw usageError("\(model): \(error)") }
         let dirs = DetectorTrainOptions.list(data)
         guard !dirs.isEmpty else { throw usageError("--data needs at least one directory") }
-        let stemList = stems.map { DetectorTrainOptions.list($0) } ?? DetectorTasks.stems(detector.task)
+        guard (0.0...1.0).contains(voicingFalseAlarm) else {
+            throw usageError("--voicing-false-alarm \(voicingFalseAlarm) is not in 0...1")
+        }
+        let stemList = stems.map { DetectorTrainOptions.list($0) } ?? (detector.task == "pitch" ? ["melody"] : DetectorTasks.stems(detector.task))
         if detector.task == "pitch" {
             let examples: [PitchExample]
             do { examples = try PitchExample.load(directories: dirs, stems: stemList, features: detector.features) }
             catch { throw usageError("\(error)") }   // names the directory or file
             let delay = -detector.decoding.timeOffset / detector.features.hop
-            let v = DetectorCalibration.voicingThreshold(runtime, examples: examples, features: detector.features, delay: delay, recall: 0.92)
-            print(String(format: "%@: voicing threshold %.3f → %.3f on %d stems", model, detector.voicingThreshold, v, examples.count))
-            file.metadata["voicing_threshold"] = "\(v)"
+            let v = DetectorCalibration.voicingThreshold(runtime, examples: examples, features: detector.features, delay: delay,
+                                                         maxFalseAlarm: voicingFalseAlarm)
+            print(String(format: "%@: voicing threshold %.3f → %.3f on %d stems (recall %.3f, false alarm %.3f)", model,
+                         detector.voicingThreshold, v.threshold, examples.count, v.recall, v.falseAlarm))
+            file.metadata["voicing_threshold"] = "\(v.threshold)"
+            file.metadata["voicing_calibration"] = String(format: "{\"stems\":%d,\"max_false_alarm\":%.3f,\"recall\":%.4f,\"false_alarm\":%.4f,\"data\":\"%@\"}",
+                                                          examples.count, voicingFalseAlarm, v.recall, v.falseAlarm, data)
         } else {
             let kind: EventTask.Kind = detector.task == "onset" ? .onset : .drums
             let examples: [LogMelExample]

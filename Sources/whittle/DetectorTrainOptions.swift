@@ -90,11 +90,17 @@ enum DetectorFinish {
                          stems.count, result.decoding.threshold, result.decoding.timeOffset, result.meanF))
         } else if let t = task as? PitchTask {
             let runtime = try m.build()
-            // Held-out stems: on training stems the model is over-confident and the threshold too low.
-            let v = DetectorCalibration.voicingThreshold(runtime, examples: t.validation, features: t.features, delay: t.options.targetDelay, recall: 0.92)
-            for (k, val) in DetectorTasks.metadata(task: "pitch", features: t.features, voicingThreshold: v,
+            // Held-out melody stems: on training stems the model is over-confident and the threshold
+            // too low; on mixes every frame is pitched.
+            let melody = t.validation.filter { $0.name.hasSuffix(".melody") }
+            let v = DetectorCalibration.voicingThreshold(runtime, examples: melody.isEmpty ? t.validation : melody,
+                                                         features: t.features, delay: t.options.targetDelay)
+            for (k, val) in DetectorTasks.metadata(task: "pitch", features: t.features, voicingThreshold: v.threshold,
                                                    timeOffset: -t.options.targetDelay * t.features.hop) { m.metadata[k] = val }
-            print(String(format: "calibrated voicing threshold %.3f", v))
+            m.metadata["voicing_calibration"] = String(format: "{\"stems\":%d,\"max_false_alarm\":0.15,\"recall\":%.4f,\"false_alarm\":%.4f}",
+                                                       melody.isEmpty ? t.validation.count : melody.count, v.recall, v.falseAlarm)
+            print(String(format: "calibrated voicing threshold %.3f on %d validation stems: recall %.3f, false alarm %.3f",
+                         v.threshold, melody.isEmpty ? t.validation.count : melody.count, v.recall, v.falseAlarm))
         }
         return m
     }
