@@ -31,10 +31,10 @@ final class Chain {
         // Load every model first, so a bad file fails before anything is allocated.
         var models: [Model] = []
         var detectors: [NeuralDetector] = []
-        for case .model(let path) in spec.processors {
+        for case .model(let path, let overrides) in spec.processors {
             do {
                 let model = try Model.load(path: path)
-                let detector = try NeuralDetector(model: model, path: path)
+                let detector = try NeuralDetector(model: model, path: path, overrides: overrides)
                 model.process()   // warm the model's code paths, then clear its state
                 model.reset()
                 models.append(model)

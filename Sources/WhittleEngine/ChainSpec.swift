@@ -1,3 +1,5 @@
+import WhittleProcessors
+
 /// Which processors a chain runs, in order, e.g. "flux,click" or "model=Models/onset.safetensors,click".
 public struct ChainSpec: Sendable, Equatable, CustomStringConvertible {
     public enum Processor: Sendable, Equatable, CustomStringConvertible {
@@ -7,28 +9,51 @@ public struct ChainSpec: Sendable, Equatable, CustomStringConvertible {
         case click
         /// Test only: allocates on the audio thread, to prove the probes catch it.
         case canary
-        /// A neural detector from a model file (task, rate, hop and features from its metadata).
-        case model(path: String)
+        /// A neural detector from a model file (task, rate, hop and features from its metadata),
+        /// with the chain's own operating point where given.
+        case model(path: String, overrides: DetectorOverrides = DetectorOverrides())
 
-        public static let names = ["flux", "click", "canary", "model=PATH"]
+        public static let names = ["flux", "click", "canary", "model=PATH[:threshold=T][:voicing=V]"]
 
         public var description: String {
             switch self {
             case .flux: return "flux"
             case .click: return "click"
             case .canary: return "canary"
-            case .model(let path): return "model=\(path)"
+            case .model(let path, let o):
+                return "model=\(path)" + (o.threshold.map { ":threshold=\($0)" } ?? "") + (o.voicingThreshold.map { ":voicing=\($0)" } ?? "")
             }
         }
 
-        init?(_ text: String) {
+        /// nil: not a processor name. Throws for a model with a bad option.
+        init?(_ text: String) throws(EngineError) {
             switch text {
             case "flux": self = .flux
             case "click": self = .click
             case "canary": self = .canary
             default:
                 guard text.hasPrefix("model="), text.count > 6 else { return nil }
-                self = .model(path: String(text.dropFirst(6)))
+                var path = Substring(text.dropFirst(6))
+                var overrides = DetectorOverrides()
+                // Options trail the path as ":key=value"; a path may hold ':' elsewhere.
+                while let colon = path.lastIndex(of: ":"),
+                      case let option = path[path.index(after: colon)...],
+                      let eq = option.firstIndex(of: "="),
+                      option[..<eq].allSatisfy({ $0.isLetter || $0 == "_" }), !option[..<eq].isEmpty {
+                    let key = String(option[..<eq]), value = String(option[option.index(after: eq)...])
+                    guard let v = Float(value), v.isFinite, (0...1).contains(v) else {
+                        throw .badChain("model option '\(key)=\(value)' in '\(text)' needs a number in 0...1")
+                    }
+                    switch key {
+                    case "threshold" where overrides.threshold == nil: overrides.threshold = v
+                    case "voicing" where overrides.voicingThreshold == nil: overrides.voicingThreshold = v
+                    case "threshold", "voicing": throw .badChain("model option '\(key)' given twice in '\(text)'")
+                    default: throw .badChain("unknown model option '\(key)' in '\(text)' (known: threshold, voicing)")
+                    }
+                    path = path[..<colon]
+                }
+                guard !path.isEmpty else { return nil }
+                self = .model(path: String(path), overrides: overrides)
             }
         }
     }
@@ -47,7 +72,7 @@ public struct ChainSpec: Sendable, Equatable, CustomStringConvertible {
         }
         var result: [Processor] = []
         for name in names {
-            guard let p = Processor(name) else {
+            guard let p = try Processor(name) else {
                 let known = Processor.names.joined(separator: ", ")
                 throw .badChain("unknown processor '\(name)' in chain '\(text)' (known: \(known))")
             }

@@ -41,8 +41,20 @@ public struct NeuralDetector {
     let counters: UnsafeMutablePointer<Int>
 
     /// Builds the detector around a loaded model; `model` must outlive it (the chain keeps it).
-    public init(model: Model, path: String) throws(DetectorError) {
-        let settings = try NeuralDetectorSettings(metadata: model.metadata, path: path)
+    public init(model: Model, path: String, overrides: DetectorOverrides = DetectorOverrides()) throws(DetectorError) {
+        var settings = try NeuralDetectorSettings(metadata: model.metadata, path: path)
+        if let t = overrides.threshold {
+            guard settings.task == .onset || settings.task == .drums else {
+                throw DetectorError("\(path): 'threshold' applies to onset and drum models, this one's task is '\(settings.task.rawValue)'")
+            }
+            settings.threshold = t
+        }
+        if let v = overrides.voicingThreshold {
+            guard settings.task == .pitch else {
+                throw DetectorError("\(path): 'voicing' applies to pitch models, this one's task is '\(settings.task.rawValue)'")
+            }
+            settings.voicingThreshold = v
+        }
         guard let inPort = model.inputs.first, let outPort = model.outputs.first else {
             throw DetectorError("\(path): the graph needs an input and an output")
         }

@@ -8,6 +8,23 @@ public struct DetectorError: Error, CustomStringConvertible, Sendable {
     init(_ description: String) { self.description = description }
 }
 
+/// A chain's own choice of a detector's operating point, over the model file's calibration
+/// (`model=PATH:threshold=0.4:voicing=0.7`): a musician's sensitivity knob.
+public struct DetectorOverrides: Sendable, Equatable {
+    /// Onset/drums: peak-picking threshold on the event probability (drums: on top of the
+    /// per-class thresholds folded into the model, which act at 0.5).
+    public var threshold: Float?
+    /// Pitch: the confidence from which a frame is voiced.
+    public var voicingThreshold: Float?
+
+    public init(threshold: Float? = nil, voicingThreshold: Float? = nil) {
+        self.threshold = threshold
+        self.voicingThreshold = voicingThreshold
+    }
+
+    public var isEmpty: Bool { threshold == nil && voicingThreshold == nil }
+}
+
 /// What a neural detector needs from a model file's metadata (offline parsing).
 public struct NeuralDetectorSettings: Sendable {
     public enum Task: String, Sendable { case onset, drums, pitch, other }

@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import WhittleEngine
 import WhittleNN
 import WhittleProfile
 
@@ -295,8 +296,8 @@ struct ProfileCommand: ParsableCommand {
             if m.target.hasPrefix("calibration: ") {
                 guard let w = works[m.target] else { throw ProfileError.badInput("\(path): unknown calibration run '\(m.target)' (profile from another version)") }
                 if m.target.hasPrefix("calibration: context") { contextRuns.append((m, w)) } else { engineRuns.append((m, w)) }
-            } else if m.target.hasPrefix("model="), !m.target.contains(",") {
-                let file = String(m.target.dropFirst("model=".count))
+            } else if let spec = try? ChainSpec.parse(m.target), spec.processors.count == 1,
+                      case .model(let file, _) = spec.processors[0] {
                 do { measured.append((m, try ModelWork(ModelFile.read(path: file)))) }
                 catch { throw ProfileError.badInput("\(path): measured model \(file) cannot be read here (\(error))") }
             } else {

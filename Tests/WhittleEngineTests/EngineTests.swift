@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhittleDSP
 import WhittleEngine
+import WhittleProcessors
 
 @Suite struct EngineTests {
     func render(_ engine: Engine, _ x: [Float], block: Int, between: ((Int) -> Void)? = nil) -> [Float] {
@@ -37,6 +38,21 @@ import WhittleEngine
         #expect(throws: EngineError.self) { try ChainSpec.parse("flux,reverb") }
         #expect(throws: EngineError.self) { try ChainSpec.parse("flux,,click") }
         do { _ = try ChainSpec.parse("flux,reverb") } catch { #expect(error.description.contains("reverb")) }
+    }
+
+    /// Model options trail the path (":threshold=T", ":voicing=V"); a ':' elsewhere stays in the path.
+    @Test func modelOptionsParse() throws {
+        let spec = try ChainSpec.parse("model=/a/b:c.safetensors:threshold=0.3:voicing=0.6,click")
+        guard case .model(let path, let o) = spec.processors[0] else { Issue.record("not a model"); return }
+        #expect(path == "/a/b:c.safetensors")
+        #expect(o == DetectorOverrides(threshold: 0.3, voicingThreshold: 0.6))
+        #expect(try ChainSpec.parse(spec.description) == spec, "description round-trips: \(spec)")
+        #expect(try ChainSpec.parse("model=m.safetensors").processors == [.model(path: "m.safetensors")])
+        for (bad, named) in [("model=m:loudness=0.3", "loudness"), ("model=m:threshold=2", "threshold=2"),
+                             ("model=m:voicing=x", "voicing=x"), ("model=m:threshold=0.2:threshold=0.3", "twice")] {
+            do { _ = try ChainSpec.parse(bad); Issue.record("\(bad) must fail") }
+            catch { #expect(error.description.contains(named), "\(bad): \(error)") }
+        }
     }
 
     @Test func nonFiniteInputNeverReachesTheOutput() throws {

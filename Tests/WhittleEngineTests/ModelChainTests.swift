@@ -38,6 +38,20 @@ import WhittleIO
         }
     }
 
+    /// ":threshold=T" sets the onset peak picker's threshold over the file's: lower, more onsets
+    /// (this loudness model saturates on notes, so higher would change little); a pitch-only knob
+    /// on an onset model is an error.
+    @Test func onsetThresholdKnob() throws {
+        let dir = TestSignals.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TinyModels.loudness(path: dir + "/loud.safetensors")
+        try TestSignals.write(TestSignals.notes(rate: 48000), to: dir + "/in.wav")
+        let plain = try run(dir + "/in.wav", chain: "model=\(dir)/loud.safetensors", block: 128).events
+        let loose = try run(dir + "/in.wav", chain: "model=\(dir)/loud.safetensors:threshold=0.01", block: 128).events
+        #expect(plain.count >= 5 && loose.count > plain.count, "\(plain.count) → \(loose.count)")
+        #expect(throws: (any Error).self) { try run(dir + "/in.wav", chain: "model=\(dir)/loud.safetensors:voicing=0.5", block: 128) }
+    }
+
     @Test func pitchModelReportsItsFrequency() throws {
         let dir = TestSignals.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -78,6 +92,11 @@ import WhittleIO
         let result = try run(dir + "/in.wav", chain: "model=\(dir)/pitch.safetensors", block: 256)
         #expect(!result.events.isEmpty)
         #expect(result.events.allSatisfy { $0.label == 0 && abs($0.value - 440) < 1 }, "confidence below 0.9999: unvoiced, f0 kept")
+        // The chain's own knob wins over the file's calibration; it belongs to pitch models only.
+        let knob = try run(dir + "/in.wav", chain: "model=\(dir)/pitch.safetensors:voicing=0.5", block: 256)
+        #expect(knob.events.count == result.events.count && knob.events.allSatisfy { $0.label == 1 }, "voicing=0.5: voiced")
+        do { _ = try run(dir + "/in.wav", chain: "model=\(dir)/pitch.safetensors:threshold=0.5", block: 256); Issue.record("threshold on pitch") }
+        catch { #expect("\(error)".contains("pitch.safetensors") && "\(error)".contains("'threshold'"), "\(error)") }
         try TinyModels.constantPitch(path: dir + "/bad.safetensors", voicingThreshold: "high")
         #expect(throws: (any Error).self) { try run(dir + "/in.wav", chain: "model=\(dir)/bad.safetensors", block: 256) }
     }
