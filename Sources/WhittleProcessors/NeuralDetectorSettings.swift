@@ -21,8 +21,6 @@ public struct DetectorOverrides: Sendable, Equatable {
         self.threshold = threshold
         self.voicingThreshold = voicingThreshold
     }
-
-    public var isEmpty: Bool { threshold == nil && voicingThreshold == nil }
 }
 
 /// What a neural detector needs from a model file's metadata (offline parsing).

@@ -86,6 +86,10 @@ public enum DetectorCalibration {
         model.tensors["\(out).bias"] = bias
     }
 
+    /// The voicing false-alarm rate a calibrated threshold allows on melody stems (the bound issue 5's
+    /// acceptance names), unless `whittle calibrate --voicing-false-alarm` says otherwise.
+    public static let voicingFalseAlarmBound = 0.15
+
     /// A voicing operating point measured on held-out stems.
     public struct VoicingResult: Sendable {
         public var threshold: Float
@@ -98,7 +102,7 @@ public enum DetectorCalibration {
     /// melody stems, where "unvoiced" means no melody at all: on mixes the accompaniment makes every
     /// frame pitched, and a threshold set there is too low for a solo line.
     public static func voicingThreshold(_ model: Model, examples: [PitchExample], features: FeatureSettings, delay: Int = 0,
-                                        maxFalseAlarm: Double = 0.15) -> VoicingResult {
+                                        maxFalseAlarm: Double = voicingFalseAlarmBound) -> VoicingResult {
         var voiced: [Float] = [], unvoiced: [Float] = []
         for e in examples {
             let x = e.features(0..<e.frames, settings: features)

@@ -6,8 +6,8 @@ import WhittleTasks
 /// Re-measures a trained detector's operating point on other rendered stems — held-out items of
 /// its training material, or recordings like the ones it will meet — and writes a copy: onset and
 /// drums get the peak-picking threshold (drums: per class, folded into the output bias on top of
-/// the thresholds folded before) and the time offset; pitch gets the lowest voicing threshold whose false-alarm rate on the (melody) stems is at most
-/// `--voicing-false-alarm`. The weights are untouched.
+/// the thresholds folded before) and the time offset; pitch gets the lowest voicing threshold whose
+/// false-alarm rate on the (melody) stems is at most `--voicing-false-alarm`. The weights are untouched.
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
@@ -17,7 +17,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Directories rendered by `whittle data` (comma-separated).") var data: String
     @Option(help: "Where to write the calibrated copy.") var out: String
     @Option(help: "Stems to calibrate on (default mix,melody,drums; pitch: melody).") var stems: String?
-    @Option(help: "Pitch: the voicing false-alarm rate to allow on the stems.") var voicingFalseAlarm: Double = 0.15
+    @Option(help: "Pitch: the voicing false-alarm rate to allow on the stems.") var voicingFalseAlarm: Double = DetectorCalibration.voicingFalseAlarmBound
 
     func run() throws {
         var file: ModelFile

@@ -97,8 +97,9 @@ enum DetectorFinish {
                                                          features: t.features, delay: t.options.targetDelay)
             for (k, val) in DetectorTasks.metadata(task: "pitch", features: t.features, voicingThreshold: v.threshold,
                                                    timeOffset: -t.options.targetDelay * t.features.hop) { m.metadata[k] = val }
-            m.metadata["voicing_calibration"] = String(format: "{\"stems\":%d,\"max_false_alarm\":0.15,\"recall\":%.4f,\"false_alarm\":%.4f}",
-                                                       melody.isEmpty ? t.validation.count : melody.count, v.recall, v.falseAlarm)
+            m.metadata["voicing_calibration"] = String(format: "{\"stems\":%d,\"max_false_alarm\":%.3f,\"recall\":%.4f,\"false_alarm\":%.4f}",
+                                                       melody.isEmpty ? t.validation.count : melody.count,
+                                                       DetectorCalibration.voicingFalseAlarmBound, v.recall, v.falseAlarm)
             print(String(format: "calibrated voicing threshold %.3f on %d validation stems: recall %.3f, false alarm %.3f",
                          v.threshold, melody.isEmpty ? t.validation.count : melody.count, v.recall, v.falseAlarm))
         }

@@ -9,7 +9,8 @@
 //
 // Under JACK's own registry lock (System V semaphore 0x282929), each slot whose process is gone
 // is zeroed, as jackd does for its own name. Slots of live servers are never touched. Prints one
-// line per reclaimed slot; exits 0 also when there is no registry (no server ever ran).
+// line per reclaimed slot; exits 0 also when there is no registry (no server ever ran), 1 when it
+// changed nothing because it could not (unknown registry layout, lock not granted in 5 s).
 // usage: jack-reclaim
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/sem.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 // jackd2's registry header (common/shm.h): magic, protocol, type, sizes, then the server table.
@@ -48,11 +50,14 @@ typedef struct {
 
 static int semaphore = -1;
 
-static void lock_registry(void) {
+// 0 when locked (or there is no lock yet: no server has run since boot); -1 when not granted.
+static int lock_registry(void) {
     semaphore = semget(SEMAPHORE_KEY, 1, 0);
-    if (semaphore < 0) return;  // no semaphore yet: no server has run since boot
+    if (semaphore < 0) return 0;
     struct sembuf down = {0, -1, SEM_UNDO};
-    if (semop(semaphore, &down, 1) < 0) semaphore = -1;
+    struct timespec patience = {5, 0};  // a hung jackd holding the lock must not hang the caller
+    if (semtimedop(semaphore, &down, 1, &patience) < 0) { semaphore = -1; return -1; }
+    return 0;
 }
 
 static void unlock_registry(void) {
@@ -81,8 +86,11 @@ int main(void) {
                 REGISTRY_PATH, header->magic, header->hdr_len, REGISTRY_MAGIC, sizeof(registry_header));
         return 1;
     }
-    lock_registry();
-    int reclaimed = 0;
+    if (lock_registry() < 0) {
+        perror("jack-reclaim: registry lock (semaphore 0x282929)");
+        munmap(header, sizeof(registry_header));
+        return 1;
+    }
     for (int i = 0; i < MAX_SERVERS; i++) {
         server_slot *slot = &header->server[i];
         if (slot->pid == 0) continue;
@@ -90,7 +98,6 @@ int main(void) {
         slot->name[SERVER_NAME_SIZE] = 0;
         printf("jack-reclaim: freed slot %d of dead server %s (pid %d)\n", i, slot->name, slot->pid);
         memset(slot, 0, sizeof *slot);
-        reclaimed++;
     }
     unlock_registry();
     munmap(header, sizeof(registry_header));
