@@ -13,7 +13,9 @@ public enum DetectorCalibration {
         /// Per-class thresholds (drums), for `foldThresholds`.
         public var classThresholds: [Float] = []
         public var perClass: [OnsetScore]
-        public var meanF: Double { perClass.map(\.fMeasure).reduce(0, +) / Double(max(perClass.count, 1)) }
+        /// Every grid threshold's per-class scores at the calibrated time offset (for `--sweep`).
+        public var sweep: [(Float, [OnsetScore])] = []
+        public var meanF: Double { DetectorCalibration.meanF(perClass) }
     }
 
     /// Per class, (probabilities, references) of each stem, by the runtime model.
@@ -30,12 +32,14 @@ public enum DetectorCalibration {
         return perClass
     }
 
+    static func meanF(_ scores: [OnsetScore]) -> Double { scores.map(\.fMeasure).reduce(0, +) / Double(max(scores.count, 1)) }
+
     public static func scores(_ perClass: [[(probabilities: [Float], reference: [Double])]], decoding: EventDecoding, clock: FrameClock) -> [OnsetScore] {
         perClass.map { decoding.score($0, clock: clock) }
     }
 
     public static func calibrate(_ model: Model, kind: EventTask.Kind, examples: [LogMelExample], start: EventDecoding,
-                                 clock: FrameClock) -> EventResult {
+                                 clock: FrameClock, fTolerance: Double = 0) -> EventResult {
         let perClass = sequences(model, kind: kind, examples: examples)
         // 1. Time offset: median of (reference − estimate) over matched pairs at the starting threshold.
         var diffs: [Double] = []
@@ -52,21 +56,23 @@ public enum DetectorCalibration {
             diffs.sort()
             d.timeOffset += Int((diffs[diffs.count / 2] * Double(clock.sampleRate)).rounded())
         }
-        // 2. One threshold for every class: the best mean F on the grid.
-        var best = d, bestF = -1.0, bestScores: [OnsetScore] = []
-        for t in EventDecoding.thresholdGrid {
+        // 2. One threshold for every class: the best mean F on the grid (or the lowest within the tolerance).
+        let curve = EventDecoding.thresholdGrid.map { t -> (Float, [OnsetScore]) in
             var c = d
             c.threshold = t
-            let s = scores(perClass, decoding: c, clock: clock)
-            let f = s.map(\.fMeasure).reduce(0, +) / Double(max(s.count, 1))
-            if f > bestF + 1e-9 { bestF = f; best = c; bestScores = s }
+            return (t, scores(perClass, decoding: c, clock: clock))
         }
-        var result = EventResult(decoding: best, perClass: bestScores)
-        // 3. Per class: its own best threshold (the engine has one, so these get folded into the model).
+        let meanCurve = curve.map { t, s in (t, meanF(s)) }
+        let pick = curve[meanCurve.firstIndex { $0.1 >= (meanCurve.map(\.1).max() ?? 0) - max(fTolerance, 1e-9) } ?? 0]
+        var best = d
+        best.threshold = pick.0
+        var result = EventResult(decoding: best, perClass: pick.1)
+        result.sweep = curve
+        // 3. Per class: its own threshold (the engine has one, so these get folded into the model).
         if perClass.count > 1 {
-            result.classThresholds = perClass.map { d.bestThreshold($0, clock: clock).threshold }
-            var c = d
-            result.perClass = zip(perClass, result.classThresholds).map { seqs, t in c.threshold = t; return c.score(seqs, clock: clock) }
+            let picks = perClass.indices.map { c in EventDecoding.operatingPoint(curve.map { ($0.0, $0.1[c]) }, fTolerance: fTolerance)! }
+            result.classThresholds = picks.map(\.threshold)
+            result.perClass = picks.map(\.score)
             result.decoding.threshold = 0.5
         }
         return result

@@ -41,17 +41,23 @@ public struct EventDecoding: Sendable, Equatable {
 
     public static let thresholdGrid: [Float] = stride(from: 0.1, through: 0.9, by: 0.05).map { Float($0) }
 
-    /// The threshold of the grid with the best pooled F-measure, and that score.
+    /// The threshold of the grid with the best pooled F-measure, and that score. With a tolerance,
+    /// the lowest threshold whose F is within it of the best: on the flat top of the F curve the
+    /// lower threshold keeps more recall when the model later meets quieter, unfamiliar sounds.
     public func bestThreshold(_ sequences: [(probabilities: [Float], reference: [Double])], clock: FrameClock,
-                              grid: [Float] = thresholdGrid) -> (threshold: Float, score: OnsetScore) {
-        var best: (Float, OnsetScore) = (threshold, .zero)
-        var bestF = -1.0
-        for t in grid {
+                              grid: [Float] = thresholdGrid, fTolerance: Double = 0) -> (threshold: Float, score: OnsetScore) {
+        let curve = grid.map { t -> (Float, OnsetScore) in
             var d = self
             d.threshold = t
-            let s = d.score(sequences, clock: clock)
-            if s.fMeasure > bestF + 1e-9 { bestF = s.fMeasure; best = (t, s) }
+            return (t, d.score(sequences, clock: clock))
         }
-        return best
+        return Self.operatingPoint(curve, fTolerance: fTolerance) ?? (threshold, .zero)
+    }
+
+    /// From (threshold, score) pairs in ascending threshold order: the first whose F is within
+    /// `fTolerance` of the best F (with 0, the first best).
+    public static func operatingPoint(_ curve: [(Float, OnsetScore)], fTolerance: Double) -> (threshold: Float, score: OnsetScore)? {
+        guard let bestF = curve.map({ $0.1.fMeasure }).max() else { return nil }
+        return curve.first { $0.1.fMeasure >= bestF - max(fTolerance, 1e-9) }.map { ($0.0, $0.1) }
     }
 }

@@ -18,6 +18,8 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Where to write the calibrated copy.") var out: String
     @Option(help: "Stems to calibrate on (default mix,melody,drums; pitch: melody).") var stems: String?
     @Option(help: "Pitch: the voicing false-alarm rate to allow on the stems.") var voicingFalseAlarm: Double = DetectorCalibration.voicingFalseAlarmBound
+    @Option(help: "Onset/drums: take the lowest threshold whose F is within this of the best (0: the best).") var fTolerance: Double = 0
+    @Flag(help: "Onset/drums: print F / P / R per class at every threshold of the grid.") var sweep = false
 
     func run() throws {
         var file: ModelFile
@@ -29,6 +31,7 @@ struct CalibrateCommand: ParsableCommand {
         } catch { throw usageError("\(model): \(error)") }
         let dirs = DetectorTrainOptions.list(data)
         guard !dirs.isEmpty else { throw usageError("--data needs at least one directory") }
+        guard (0.0...1.0).contains(fTolerance) else { throw usageError("--f-tolerance \(fTolerance) is not in 0...1") }
         guard (0.0...1.0).contains(voicingFalseAlarm) else {
             throw usageError("--voicing-false-alarm \(voicingFalseAlarm) is not in 0...1")
         }
@@ -53,9 +56,15 @@ struct CalibrateCommand: ParsableCommand {
             // Start from the model's own decoding; drum thresholds already folded act at 0.5, and new
             // ones fold on top (a logit shift per class composes).
             let result = DetectorCalibration.calibrate(runtime, kind: kind, examples: examples, start: detector.decoding,
-                                                       clock: FrameClock(detector.features))
+                                                       clock: FrameClock(detector.features), fTolerance: fTolerance)
+            if sweep {
+                for (t, scores) in result.sweep {
+                    print(String(format: "threshold %.2f  ", t) + scores.map {
+                        String(format: "F %.4f P %.4f R %.4f", $0.fMeasure, $0.precision, $0.recall) }.joined(separator: "  |  "))
+                }
+            }
             try DetectorFinish.apply(result, task: detector.task, features: detector.features, to: &file,
-                                     calibration: "{\"stems\":\(examples.count),\"f_measure\":\(String(format: "%.4f", result.meanF)),\"data\":\"\(data)\"}")
+                                     calibration: "{\"stems\":\(examples.count),\"f_measure\":\(String(format: "%.4f", result.meanF)),\"f_tolerance\":\(fTolerance),\"data\":\"\(data)\"}")
             print(String(format: "%@: threshold %.2f, time offset %d samples%@, F %.4f on %d stems", model, result.decoding.threshold,
                          result.decoding.timeOffset,
                          result.classThresholds.isEmpty ? "" : ", per class " + result.classThresholds.map { String(format: "%.2f", $0) }.joined(separator: "/"),

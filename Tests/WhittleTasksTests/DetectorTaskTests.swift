@@ -76,6 +76,18 @@ import WhittleTrain
         #expect(best.threshold <= 0.4 && best.score.fMeasure == 1)
     }
 
+    /// With an F tolerance the operating point moves to the lowest threshold on the flat top of the curve.
+    @Test func operatingPointTolerance() {
+        func s(_ m: Int, _ e: Int) -> OnsetScore { OnsetScore(matches: m, referenceCount: 100, estimateCount: e) }
+        // F: 0.80 at 0.1, 0.94 at 0.2, 0.96 at 0.3, 0.95 at 0.4, 0.90 at 0.5.
+        let curve: [(Float, OnsetScore)] = [(0.1, s(100, 150)), (0.2, s(94, 100)), (0.3, s(96, 100)), (0.4, s(95, 100)), (0.5, s(90, 100))]
+        #expect(EventDecoding.operatingPoint(curve, fTolerance: 0)?.threshold == 0.3)
+        #expect(EventDecoding.operatingPoint(curve, fTolerance: 0.015)?.threshold == 0.3)
+        #expect(EventDecoding.operatingPoint(curve, fTolerance: 0.025)?.threshold == 0.2)
+        #expect(EventDecoding.operatingPoint(curve, fTolerance: 0.5)?.threshold == 0.1)
+        #expect(EventDecoding.operatingPoint([], fTolerance: 0) == nil)
+    }
+
     /// Crops: shapes, targets shifted by the delay, gains applied, reproducible from the seed.
     @Test func eventTaskCrops() throws {
         let frames = 300
