@@ -10,9 +10,10 @@ public struct DetectorTaskOptions: Sendable, Equatable {
     /// differently balanced scenes, so quiet onsets among loud ones are seen often. The two are summed
     /// as mel magnitudes (exact for sounds in separate bands), targets are their union.
     public var mixProbability = 0.0
-    /// Onset/drums: each crop (each stem of a mixed crop) gets a random smooth equaliser: a tilt
-    /// across the bands and one bell, each up to ± this many dB (0: off). Another soundfont's
-    /// instruments differ most in their spectra; exact in the log-mel domain, like the gain.
+    /// Each crop (each stem of a mixed crop) gets a random smooth equaliser: a tilt and one bell,
+    /// each up to ± this many dB (0: off). Another soundfont's instruments differ most in their
+    /// spectra. Onset/drums: across the mel bands, exact in the log-mel domain like the gain;
+    /// pitch: on the crop's audio (`AudioEqualiser`), since its front end reads audio.
     public var eqDB = 0.0
     /// Validation stems are cut to this many frames each (validation runs every epoch).
     public var validationFrames = 1500

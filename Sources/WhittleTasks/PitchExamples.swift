@@ -50,7 +50,9 @@ public struct PitchExample: Sendable {
     }
 
     /// The same with a reusable extractor for `settings` (building the harmonic filterbank is not free).
-    public func features(_ range: Range<Int>, settings: FeatureSettings, extractor: FeatureExtractor, gain: Float = 1) -> [Float] {
+    /// `equaliser` filters the slice first (augmentation).
+    public func features(_ range: Range<Int>, settings: FeatureSettings, extractor: FeatureExtractor, gain: Float = 1,
+                         equaliser: AudioEqualiser? = nil) -> [Float] {
         let hop = settings.hop
         let warm = (settings.frameLength + hop - 1) / hop
         let first = range.lowerBound - warm
@@ -58,6 +60,7 @@ public struct PitchExample: Sendable {
         var slice = [Float](repeating: 0, count: end - start)
         let lo = max(start, 0), hi = min(end, audio.count)
         if hi > lo { for i in lo..<hi { slice[i - start] = gain * audio[i] } }
+        equaliser?.apply(&slice)   // from rest at the warm-up's start: settled before the range
         return Array(extractor.featureMatrix(of: slice).dropFirst(warm).joined())
     }
 }

@@ -51,7 +51,8 @@ public struct PitchTask: TrainingTask {
         for (s, start) in crops {
             let e = training[s]
             let gain = Float(pow(10, random.uniform(options.gainRangeDB.lowerBound, options.gainRangeDB.upperBound) / 20))
-            x += e.features(start..<(start + T), settings: features, extractor: extractor, gain: gain)
+            let eq = options.eqDB > 0 ? AudioEqualiser.random(maxDB: options.eqDB, sampleRate: Double(features.sampleRate), random: &random) : nil
+            x += e.features(start..<(start + T), settings: features, extractor: extractor, gain: gain, equaliser: eq)
             for t in start..<(start + T) { y += PitchBins.target(hz: f0(e, answeredAt: t)) }
         }
         return [Batch(inputs: [inputName: TensorData(shape: [crops.count, T] + inputShape, values: x)],

@@ -22,7 +22,7 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(name: .customLong("target-delay"), help: "Frames of audio after an event (onset, drums; default 1) or a pitch frame (pitch; default 0) the model may see before answering.") var targetDelay: Int?
     @Option(name: .customLong("positive-weight"), help: "BCE weight of event frames (onset, drums) or of the blurred pitch bins (pitch; 1 = CREPE's loss).") var positiveWeight: Float = 2
     @Option(name: .customLong("mix-probability"), help: "Onset/drums: share of crops summed with a second crop (another stem, own gain).") var mixProbability: Double = 0
-    @Option(name: .customLong("eq-db"), help: "Onset/drums: random equaliser per crop (tilt + one bell), up to ± this many dB (0: off).") var eqDB: Double = 0
+    @Option(name: .customLong("eq-db"), help: "Random equaliser per crop (tilt + one bell), up to ± this many dB (0: off; pitch: on the audio).") var eqDB: Double = 0
     @Option(name: .customLong("data-items"), help: "Detector tasks: only items FIRST..<END of each training directory (e.g. 0..<20).") var dataItems: String?
 
     static func list(_ s: String?) -> [String] { (s ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty } }
@@ -51,6 +51,8 @@ struct DetectorTrainOptions: ParsableArguments {
         let mel = try logMelChoice()
         if name == "pitch" && !mel.isDefault { throw ValidationError("--feature-rate, --bands and --fmax apply to onset and drums only") }
         if let targetDelay, !(0...8).contains(targetDelay) { throw ValidationError("--target-delay must be in 0...8 frames") }
+        if !(0...24).contains(eqDB) { throw ValidationError("--eq-db must be in 0...24 dB (got \(eqDB))") }
+        if !(0...1).contains(mixProbability) { throw ValidationError("--mix-probability must be in 0...1 (got \(mixProbability))") }
         return try DetectorTasks.named(name, graph: graph, data: train, valid: val, options: taskOptions(task: name), hop: hop, fftSize: frameSize,
                                        logMel: mel)
     }

@@ -39,6 +39,22 @@ import WhittleTrain
         }
     }
 
+    /// A pitch crop with an equaliser is the streaming front end over the equalised audio.
+    @Test func pitchCropsHearTheEqualiser() {
+        let f = DetectorFrontEnd.frames(hop: 200)
+        let audio = noise(16000, seed: 5)
+        let e = PitchExample(name: "x", audio: audio, f0: [Double](repeating: 0, count: audio.count / 200), referenceTimes: [], referenceF0: [])
+        let eq = AudioEqualiser(tiltDB: 6, bellDB: -6, bellHz: 800, bellQ: 1, sampleRate: 16000)
+        let x = FeatureExtractor(f)
+        defer { x.deallocate() }
+        let start = 30, warm = (f.frameLength + 199) / 200
+        var slice = Array(audio[((start - warm) * 200)..<((start + 5) * 200)])
+        eq.apply(&slice)
+        let expected = Array(x.featureMatrix(of: slice).dropFirst(warm).joined())
+        #expect(e.features(start..<(start + 5), settings: f, extractor: x, equaliser: eq) == expected)
+        #expect(e.features(start..<(start + 5), settings: f, extractor: x) != expected)
+    }
+
     /// With a target delay d, pitch output t must name frame t − d's f0: the validation targets are
     /// shifted, and outputs that do so score RPA 1 under delay d (but not under delay 0).
     @Test func pitchTargetsFollowTheDelay() throws {
