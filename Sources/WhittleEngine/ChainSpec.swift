@@ -13,7 +13,7 @@ public struct ChainSpec: Sendable, Equatable, CustomStringConvertible {
         /// with the chain's own operating point where given.
         case model(path: String, overrides: DetectorOverrides = DetectorOverrides())
 
-        public static let names = ["flux", "click", "canary", "model=PATH[:threshold=T][:voicing=V]"]
+        public static let names = ["flux", "click", "canary", "model=PATH[:threshold=T][:voicing=V][:kd=T][:sd=T][:hh=T]"]
 
         public var description: String {
             switch self {
@@ -22,6 +22,7 @@ public struct ChainSpec: Sendable, Equatable, CustomStringConvertible {
             case .canary: return "canary"
             case .model(let path, let o):
                 return "model=\(path)" + (o.threshold.map { ":threshold=\($0)" } ?? "") + (o.voicingThreshold.map { ":voicing=\($0)" } ?? "")
+                    + o.classThresholds.sorted { $0.key < $1.key }.map { ":\($0.key.key)=\($0.value)" }.joined()
             }
         }
 
@@ -44,11 +45,13 @@ public struct ChainSpec: Sendable, Equatable, CustomStringConvertible {
                     guard let v = Float(value), v.isFinite, (0...1).contains(v) else {
                         throw .badChain("model option '\(key)=\(value)' in '\(text)' needs a number in 0...1")
                     }
+                    let drumClass = DetectorOverrides.DrumClass.allCases.first { $0.key == key }
                     switch key {
                     case "threshold" where overrides.threshold == nil: overrides.threshold = v
                     case "voicing" where overrides.voicingThreshold == nil: overrides.voicingThreshold = v
-                    case "threshold", "voicing": throw .badChain("model option '\(key)' given twice in '\(text)'")
-                    default: throw .badChain("unknown model option '\(key)' in '\(text)' (known: threshold, voicing)")
+                    case _ where drumClass != nil && overrides.classThresholds[drumClass!] == nil: overrides.classThresholds[drumClass!] = v
+                    case "threshold", "voicing", "kd", "sd", "hh": throw .badChain("model option '\(key)' given twice in '\(text)'")
+                    default: throw .badChain("unknown model option '\(key)' in '\(text)' (known: threshold, voicing, kd, sd, hh)")
                     }
                     path = path[..<colon]
                 }

@@ -31,7 +31,8 @@ public struct NeuralDetector {
     // Scalars copied out of the settings, which are not kept: they hold reference-counted values,
     // and this struct is copied on the audio thread.
     public let task: NeuralDetectorSettings.Task
-    let threshold: Float
+    /// Peak-picking threshold per event class (onset: 1, drums: KD, SD, HH).
+    let thresholds: UnsafeMutablePointer<Float>
     let voicingThreshold: Float
     let timeOffset: Int
     let pickers: UnsafeMutablePointer<OnlinePeakPicker>
@@ -54,6 +55,9 @@ public struct NeuralDetector {
                 throw DetectorError("\(path): 'voicing' applies to pitch models, this one's task is '\(settings.task.rawValue)'")
             }
             settings.voicingThreshold = v
+        }
+        if let c = overrides.classThresholds.keys.min(), settings.task != .drums {
+            throw DetectorError("\(path): '\(c.key)' applies to drum models, this one's task is '\(settings.task.rawValue)'")
         }
         guard let inPort = model.inputs.first, let outPort = model.outputs.first else {
             throw DetectorError("\(path): the graph needs an input and an output")
@@ -84,14 +88,16 @@ public struct NeuralDetector {
         hopSize = settings.features.hop
         halfFrame = settings.features.frameLength / 2
         task = settings.task
-        threshold = settings.threshold
         voicingThreshold = settings.voicingThreshold
         timeOffset = settings.timeOffset
         eventKind = settings.task == .drums ? .drum : (settings.task == .pitch ? .pitch : .onset)
         pickerCount = settings.task == .drums ? 3 : (settings.task == .onset ? 1 : 0)
         pickers = .allocate(capacity: max(pickerCount, 1))
+        thresholds = .allocate(capacity: max(pickerCount, 1))
         for i in 0..<pickerCount {
-            let p = OnlinePeakPicker.Parameters(preMax: settings.preMax, preAvg: 0, delta: settings.threshold, combine: settings.combine)
+            let t = DetectorOverrides.DrumClass(rawValue: i).flatMap { overrides.classThresholds[$0] } ?? settings.threshold
+            (thresholds + i).initialize(to: settings.task == .drums ? t : settings.threshold)
+            let p = OnlinePeakPicker.Parameters(preMax: settings.preMax, preAvg: 0, delta: thresholds[i], combine: settings.combine)
             (pickers + i).initialize(to: OnlinePeakPicker(p))
         }
         detections = .allocate(capacity: 4)
@@ -102,7 +108,7 @@ public struct NeuralDetector {
     public func deallocate() {
         extractor.deallocate()
         for i in 0..<pickerCount { pickers[i].deallocate() }
-        pickers.deallocate(); detections.deallocate(); counters.deallocate()
+        pickers.deallocate(); thresholds.deallocate(); detections.deallocate(); counters.deallocate()
     }
 
     public func reset() {
@@ -169,7 +175,7 @@ public struct NeuralDetector {
                 let p = output[c]
                 let frame = pickers[c].push(p.isFinite ? p : 0, excess: &excess)
                 if frame >= 0 {
-                    let probability = min(1, max(0, excess + threshold))
+                    let probability = min(1, max(0, excess + thresholds[c]))
                     detections[found] = Detection(kind: eventKind, label: Int32(c),
                                                   position: (frame + 1) * h - half + timeOffset,
                                                   strength: probability, value: 0)

@@ -16,10 +16,21 @@ public struct DetectorOverrides: Sendable, Equatable {
     public var threshold: Float?
     /// Pitch: the confidence from which a frame is voiced.
     public var voicingThreshold: Float?
+    /// Drums: one class's threshold (KD, SD, HH: the model's output order), over `threshold`.
+    /// Another kit's hi-hat may need a lower one than its kick.
+    public var classThresholds: [DrumClass: Float] = [:]
 
-    public init(threshold: Float? = nil, voicingThreshold: Float? = nil) {
+    public enum DrumClass: Int, Sendable, CaseIterable, Comparable {
+        case kd, sd, hh
+        /// The chain's option name ("kd", "sd", "hh").
+        public var key: String { String(describing: self) }
+        public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    public init(threshold: Float? = nil, voicingThreshold: Float? = nil, classThresholds: [DrumClass: Float] = [:]) {
         self.threshold = threshold
         self.voicingThreshold = voicingThreshold
+        self.classThresholds = classThresholds
     }
 }
 

@@ -48,8 +48,12 @@ import WhittleProcessors
         #expect(o == DetectorOverrides(threshold: 0.3, voicingThreshold: 0.6))
         #expect(try ChainSpec.parse(spec.description) == spec, "description round-trips: \(spec)")
         #expect(try ChainSpec.parse("model=m.safetensors").processors == [.model(path: "m.safetensors")])
+        let drums = try ChainSpec.parse("model=d.safetensors:hh=0.3:kd=0.6")
+        #expect(drums.processors == [.model(path: "d.safetensors", overrides: DetectorOverrides(classThresholds: [.kd: 0.6, .hh: 0.3]))])
+        #expect(try ChainSpec.parse(drums.description) == drums, "description round-trips: \(drums)")
         for (bad, named) in [("model=m:loudness=0.3", "loudness"), ("model=m:threshold=2", "threshold=2"),
-                             ("model=m:voicing=x", "voicing=x"), ("model=m:threshold=0.2:threshold=0.3", "twice")] {
+                             ("model=m:voicing=x", "voicing=x"), ("model=m:threshold=0.2:threshold=0.3", "twice"), ("model=m:sd=0.2:sd=0.3", "'sd' given twice"),
+                             ("model=m:sd=1.5", "sd=1.5")] {
             do { _ = try ChainSpec.parse(bad); Issue.record("\(bad) must fail") }
             catch { #expect(error.description.contains(named), "\(bad): \(error)") }
         }

@@ -52,6 +52,26 @@ import WhittleIO
         #expect(throws: (any Error).self) { try run(dir + "/in.wav", chain: "model=\(dir)/loud.safetensors:voicing=0.5", block: 128) }
     }
 
+    /// ":kd=", ":sd=", ":hh=" set one drum class's threshold and leave the others alone; on a
+    /// model that is not a drum model they are an error that names them.
+    @Test func drumClassThresholdKnobs() throws {
+        let dir = TestSignals.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TinyModels.loudnessDrums(path: dir + "/drums.safetensors")
+        try TinyModels.loudness(path: dir + "/loud.safetensors")
+        try TestSignals.write(TestSignals.notes(rate: 48000), to: dir + "/in.wav")
+        func counts(_ options: String) throws -> [Int] {
+            let events = try run(dir + "/in.wav", chain: "model=\(dir)/drums.safetensors" + options, block: 128).events
+            return (0..<3).map { c in events.filter { $0.kind == .drum && $0.label == c }.count }
+        }
+        let plain = try counts(""), looseSnare = try counts(":sd=0.01")
+        #expect(plain[0] >= 5 && plain == [plain[0], plain[0], plain[0]], "identical classes fire alike: \(plain)")
+        #expect(looseSnare[1] > plain[1] && looseSnare[0] == plain[0] && looseSnare[2] == plain[2], "\(plain) → \(looseSnare)")
+        #expect(try counts(":threshold=0.01:sd=0.5") == [looseSnare[1], plain[1], looseSnare[1]], "the class knob wins over threshold")
+        do { _ = try run(dir + "/in.wav", chain: "model=\(dir)/loud.safetensors:hh=0.3", block: 128); Issue.record("hh on an onset model must fail") }
+        catch { #expect("\(error)".contains("'hh' applies to drum models"), "\(error)") }
+    }
+
     @Test func pitchModelReportsItsFrequency() throws {
         let dir = TestSignals.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

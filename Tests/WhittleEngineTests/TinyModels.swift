@@ -18,6 +18,15 @@ enum TinyModels {
                              "features": #"{"type":"logmel","n_fft":512,"bands":16,"fmin":30,"fmax":7000,"compression":10}"#])
     }
 
+    /// A "drum detector": three copies of the loudness detector (KD, SD, HH outputs).
+    static func loudnessDrums(path: String) throws {
+        let graph = #"{"inputs":[{"name":"mel","shape":[16,1]}],"outputs":["drums"],"nodes":[{"name":"flat","op":"flatten","inputs":["mel"]},{"name":"drums","op":"dense","inputs":["flat"],"units":3,"activation":"sigmoid"}]}"#
+        try write(path: path, graph: graph,
+                  tensors: [("drums.weight", [3, 16], [Float](repeating: 2, count: 48)), ("drums.bias", [3], [-3, -3, -3])],
+                  metadata: ["task": "drums", "sample_rate": "16000", "hop": "160", "labels": #"["KD","SD","HH"]"#,
+                             "features": #"{"type":"logmel","n_fft":512,"bands":16,"fmin":30,"fmax":7000,"compression":10}"#])
+    }
+
     /// A "pitch detector" whose output is always a bump around 440 Hz.
     static func constantPitch(path: String, voicingThreshold: String? = nil, extra: [String: String] = [:]) throws {
         let graph = #"{"inputs":[{"name":"frame","shape":[256,1]}],"outputs":["pitch"],"nodes":[{"name":"flat","op":"flatten","inputs":["frame"]},{"name":"pitch","op":"dense","inputs":["flat"],"units":360,"activation":"sigmoid"}]}"#
