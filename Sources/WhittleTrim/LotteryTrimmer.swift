@@ -6,6 +6,7 @@
 
 import Foundation
 import WhittleNN
+import WhittleTrain
 
 public struct TrimProgress: Sendable {
     public var step: Int
@@ -92,7 +93,7 @@ public struct LotteryTrimmer: Sendable {
         let seed = step.seed(config.seed)
         switch (step.method, step.round) {
         case (_, 0):
-            let ticket = try trainer.train(start, seed: seed, rewindEpoch: config.rewindEpoch, masks: nil, progress: progress)
+            let ticket = try trainer.train(start, seed: seed, rewindEpoch: config.rewindEpoch, masks: nil, distillation: nil, progress: progress)
             try TrimCheckpoint.write(ticket.rewind ?? start, to: checkpoint.path(checkpoint.rewindName(round: 0)))
             state.kept = try Self.denseChannels(start)
             try record(step, ticket, parent: nil, state: &state)
@@ -112,14 +113,15 @@ public struct LotteryTrimmer: Sendable {
             for (node, keep) in removal.kept { state.kept[node] = keep.map { state.kept[node]![$0] } }
             let next = config.reset == .rewind ? removal.model : try reinitialised(removal.model, seed: seed)
             try TrimCheckpoint.write(next, to: checkpoint.path(checkpoint.rewindName(round: k)))
-            let ticket = try trainer.train(next, seed: seed, rewindEpoch: nil, masks: nil, progress: progress)
+            let ticket = try trainer.train(next, seed: seed, rewindEpoch: nil, masks: nil, distillation: try distillation(), progress: progress)
             try record(step, ticket, parent: TrimStep(method: .structured, round: k - 1).file, state: &state)
 
         case (.reinit, let k):
             let source = TrimStep(method: .structured, round: k)
             guard state.rows.contains(where: { $0.method == .structured && $0.round == k }) else { return }  // stopped early
             let architecture = try ModelFile.read(path: path(source.file))
-            let ticket = try trainer.train(try reinitialised(architecture, seed: seed), seed: seed, rewindEpoch: nil, masks: nil, progress: progress)
+            let ticket = try trainer.train(try reinitialised(architecture, seed: seed), seed: seed, rewindEpoch: nil, masks: nil,
+                                           distillation: try distillation(), progress: progress)
             try record(step, ticket, parent: source.file, state: &state)
 
         case (.masking, let k):
@@ -130,11 +132,18 @@ public struct LotteryTrimmer: Sendable {
             try checkpoint.writeMasks(tighter, round: k)
             let snapshot = try ModelFile.read(path: checkpoint.path(checkpoint.rewindName(round: 0)))
             let startModel = config.reset == .rewind ? snapshot : try trainer.initialize(snapshot.graph, seed: seed)
-            let ticket = try trainer.train(WeightMasking.apply(tighter, to: startModel), seed: seed, rewindEpoch: nil, masks: tighter, progress: progress)
+            let ticket = try trainer.train(WeightMasking.apply(tighter, to: startModel), seed: seed, rewindEpoch: nil, masks: tighter,
+                                           distillation: try distillation(), progress: progress)
             // Training keeps masked weights at zero; re-apply so costs count exactly the mask.
             try record(step, TrainedTicket(model: WeightMasking.apply(tighter, to: ticket.model), rewind: nil, metric: ticket.metric),
                        parent: previous.file, state: &state)
         }
+    }
+
+    /// The trained dense model as every ticket's teacher, when the run distils.
+    func distillation() throws -> Distillation? {
+        guard let w = config.distill else { return nil }
+        return Distillation(teacher: try ModelFile.read(path: path(TrimStep(method: .structured, round: 0).file)), weight: Float(w))
     }
 
     func reinitialised(_ model: ModelFile, seed: UInt64) throws -> ModelFile {
@@ -154,7 +163,8 @@ public struct LotteryTrimmer: Sendable {
         let provenance = Provenance(method: step.method.rawValue, round: step.round, criterion: config.criterion.rawValue,
                                     selection: config.selection.rawValue, reset: config.reset.rawValue, fraction: config.fraction,
                                     seed: config.seed, parameters: costs.parameters, weightsKept: row.weightsKept,
-                                    metric: ticket.metric, denseMetric: dense?.metric ?? ticket.metric, parent: parent)
+                                    metric: ticket.metric, denseMetric: dense?.metric ?? ticket.metric, parent: parent,
+                                    distill: step.round == 0 ? nil : config.distill)
         model.metadata["provenance"] = try provenance.json()
         let times = try timer.times(model)
         row.measuredP50 = times.measured?.p50
@@ -181,6 +191,7 @@ public struct LotteryTrimmer: Sendable {
     static func describe(_ c: TrimConfig) -> String {
         "rounds \(c.rounds), fraction \(c.fraction), criterion \(c.criterion.rawValue), selection \(c.selection.rawValue), "
             + "reset \(c.reset.rawValue), mode \(c.mode.rawValue), rewind epoch \(c.rewindEpoch), seed \(c.seed), min units \(c.minUnits)"
+            + (c.distill.map { ", distill \($0)" } ?? "")
             + (c.training.isEmpty ? "" : ", " + c.training.keys.sorted().map { "\($0) \(c.training[$0]!)" }.joined(separator: ", "))
     }
 }
@@ -199,9 +210,11 @@ struct Provenance: Codable {
     var metric: Double
     var denseMetric: Double
     var parent: String?
+    /// The teacher's share of the targets, when the ticket was distilled from the dense model.
+    var distill: Double?
 
     enum CodingKeys: String, CodingKey {
-        case method, round, criterion, selection, reset, fraction, seed, parameters, metric, parent
+        case method, round, criterion, selection, reset, fraction, seed, parameters, metric, parent, distill
         case weightsKept = "weights_kept", denseMetric = "dense_metric"
     }
 

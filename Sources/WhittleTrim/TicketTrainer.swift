@@ -3,6 +3,7 @@
 // so the loop, resume and budget logic are checked in milliseconds.
 
 import WhittleNN
+import WhittleTrain
 
 public struct TrainedTicket: Sendable {
     public var model: ModelFile
@@ -16,9 +17,9 @@ public protocol TicketTrainer: Sendable {
     /// Name of the validation metric (higher is better), for reports.
     var metricName: String { get }
     func initialize(_ graph: ModelGraph, seed: UInt64) throws -> ModelFile
-    /// Trains `model` from its current weights. `masks` fix weights at zero (unstructured baseline).
-    /// `progress` receives the fraction of this training done.
-    func train(_ model: ModelFile, seed: UInt64, rewindEpoch: Int?, masks: [String: [Float]]?,
+    /// Trains `model` from its current weights. `masks` fix weights at zero (unstructured baseline);
+    /// `distillation` blends a teacher's outputs into the targets. `progress` receives the fraction of this training done.
+    func train(_ model: ModelFile, seed: UInt64, rewindEpoch: Int?, masks: [String: [Float]]?, distillation: Distillation?,
                progress: @escaping @Sendable (Double) -> Void) throws -> TrainedTicket
     /// Validation sequences for the activation and MI criteria.
     func validationBatches() throws -> [SequenceBatch]

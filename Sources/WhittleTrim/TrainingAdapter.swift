@@ -46,14 +46,15 @@ public struct TaskTrainer: TicketTrainer {
         try WhittleTrain.initialize(graph, seed: seed)
     }
 
-    public func train(_ model: ModelFile, seed: UInt64, rewindEpoch: Int?, masks: [String: [Float]]?,
+    public func train(_ model: ModelFile, seed: UInt64, rewindEpoch: Int?, masks: [String: [Float]]?, distillation: Distillation?,
                       progress: @escaping @Sendable (Double) -> Void) throws -> TrainedTicket {
         var o = options
         o.seed = seed
         o.rewindEpoch = rewindEpoch
         o.masks = masks
         let epochs = Double(o.epochs)
-        let outcome = try WhittleTrain.train(model, on: task, options: o, progress: { p in progress(Self.fraction(p, epochs: epochs)) })
+        let taught: TrainingTask = try distillation.map { try DistilledTask(task, $0) } ?? task
+        let outcome = try WhittleTrain.train(model, on: taught, options: o, progress: { p in progress(Self.fraction(p, epochs: epochs)) })
         var trained = outcome.model
         for (k, v) in model.metadata where trained.metadata[k] == nil { trained.metadata[k] = v }
         return TrainedTicket(model: trained, rewind: outcome.rewind, metric: outcome.validationMetric)

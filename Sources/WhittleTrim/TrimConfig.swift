@@ -25,6 +25,9 @@ public struct TrimConfig: Codable, Sendable, Equatable {
     public var rewindEpoch = 1
     public var seed: UInt64 = 0
     public var minUnits = 2
+    /// Share of every ticket's training target taken from the trained dense model's outputs
+    /// (knowledge distillation); nil: labels only. Optional so older checkpoints still load.
+    public var distill: Double? = nil
     /// Training options that the trainer applies, recorded so a resume cannot mix them.
     public var training: [String: String] = [:]
     public init() {}

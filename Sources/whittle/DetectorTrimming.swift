@@ -15,11 +15,12 @@ struct DetectorTicketTrainer: TicketTrainer {
 
     func initialize(_ graph: ModelGraph, seed: UInt64) throws -> ModelFile { try WhittleTrain.initialize(graph, seed: seed) }
 
-    func train(_ model: ModelFile, seed: UInt64, rewindEpoch: Int?, masks: [String: [Float]]?,
+    func train(_ model: ModelFile, seed: UInt64, rewindEpoch: Int?, masks: [String: [Float]]?, distillation: Distillation?,
                progress: @escaping @Sendable (Double) -> Void) throws -> TrainedTicket {
         var o = options
         o.seed = seed; o.rewindEpoch = rewindEpoch; o.masks = masks
-        let outcome = try WhittleTrain.train(model, on: task, options: o, progress: { p in
+        let taught: TrainingTask = try distillation.map { try DistilledTask(task, $0) } ?? task
+        let outcome = try WhittleTrain.train(model, on: taught, options: o, progress: { p in
             progress(min(max((Double(p.epoch - 1) + Double(p.batch) / Double(max(p.batches, 1))) / Double(max(p.epochs, 1)), 0), 1))
         })
         var trained = try DetectorFinish.finish(outcome.model, task: task)

@@ -38,6 +38,7 @@ struct TrimCommand: ParsableCommand {
     @Option(help: "Data-parallel training worker threads (as whittle train --threads).") var threads = 2
     @Option(name: .customLong("learning-rate"), help: "Adam learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Seed for initialisation, data order and every round.") var seed: UInt64 = 0
+    @Option(help: "Knowledge distillation: every ticket trains against this share of the trained dense model's outputs plus the rest of the labels (e.g. 0.5; 0 = labels only).") var distill = 0.0
     @Option(name: .customLong("min-units"), help: "Units every layer keeps at least.") var minUnits = 2
     @Option(help: "Block-time budget for selection: e.g. 0.5ms, 300us or 10% (of the block period).") var budget: String?
     @Option(help: "Host block size in frames for timing.") var block = 128
@@ -57,6 +58,7 @@ struct TrimCommand: ParsableCommand {
         guard fraction > 0, fraction < 1 else { throw ValidationError("--fraction must be between 0 and 1 (exclusive)") }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard rewindEpoch >= 0, rewindEpoch <= epochs else { throw ValidationError("--rewind-epoch must be in 0...--epochs") }
+        guard distill >= 0, distill <= 1 else { throw ValidationError("--distill must be in 0...1 (got \(distill))") }
         guard minUnits >= 1 else { throw ValidationError("--min-units must be at least 1") }
         guard block >= 1, block <= 8192, (8000...192_000).contains(rate) else { throw ValidationError("--block must be in 1...8192 and --rate in 8000...192000") }
         guard measureSeconds >= 0, measureSeconds <= 60 else { throw ValidationError("--measure-seconds must be in 0...60") }
@@ -105,7 +107,7 @@ struct TrimCommand: ParsableCommand {
         var config = TrimConfig()
         config.rounds = rounds; config.fraction = fraction; config.criterion = criterion; config.miReference = miReference
         config.selection = selection; config.reset = reset; config.mode = mode; config.rewindEpoch = rewindEpoch
-        config.seed = seed; config.minUnits = minUnits
+        config.seed = seed; config.minUnits = minUnits; config.distill = distill > 0 ? distill : nil
         config.training = ["task": task, "epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)"]
         let timer = ProfileTimer(block: block, rate: rate, seconds: measureSeconds, profile: deviceProfile, splitFrames: splitFrames)
         var trimmer = LotteryTrimmer(config: config, trainer: trainer, timer: timer, directory: out)

@@ -3,6 +3,7 @@
 // lottery loops in tests, and exactly reproducible, which is what resume tests need.
 
 import WhittleNN
+import WhittleTrain
 @testable import WhittleTrim
 
 struct FakeTrainer: TicketTrainer {
@@ -10,7 +11,7 @@ struct FakeTrainer: TicketTrainer {
 
     func initialize(_ graph: ModelGraph, seed: UInt64) throws -> ModelFile { try randomModel(graph, seed: seed) }
 
-    func train(_ model: ModelFile, seed: UInt64, rewindEpoch: Int?, masks: [String: [Float]]?,
+    func train(_ model: ModelFile, seed: UInt64, rewindEpoch: Int?, masks: [String: [Float]]?, distillation: Distillation?,
                progress: @escaping @Sendable (Double) -> Void) throws -> TrainedTicket {
         var rng = TestRNG(state: seed)
         var out = model

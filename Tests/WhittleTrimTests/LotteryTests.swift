@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhittleNN
+import WhittleTrain
 @testable import WhittleTrim
 
 struct Interrupted: Error {}
@@ -90,4 +91,39 @@ func scratchDirectory(_ name: String) -> String {
         let state = try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: randomModel(TestGraphs.cnn), resume: false)
         #expect(state.rows.map(\.widths) == ["c1:6 c2:5 d1:7", "c1:4 c2:4 d1:5", "c1:3 c2:3 d1:4"])
     }
+
+    @Test func distillingRunTeachesEveryTicketWithTheTrainedDenseModel() throws {
+        let dir = scratchDirectory("distil")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var c = config()
+        c.distill = 0.5
+        let recorder = RecordingTrainer()
+        _ = try LotteryTrimmer(config: c, trainer: recorder, timer: NoTimer(), directory: dir).run(start: randomModel(TestGraphs.cnn), resume: false)
+        let dense = try ModelFile.read(path: dir + "/round-0.safetensors")
+        let calls = recorder.calls
+        #expect(calls.count == 10)   // dense, 3 structured, 3 re-initialised, 3 masking
+        #expect(calls[0] == nil)
+        #expect(calls.dropFirst().allSatisfy { $0?.teacher == dense && $0?.weight == 0.5 })
+        #expect(try ModelFile.read(path: dir + "/round-2.safetensors").metadata["provenance"]?.contains("\"distill\":0.5") == true)
+        #expect(dense.metadata["provenance"]?.contains("distill") == false)
+        // Another distillation weight is another run: a checkpoint refuses to resume under it.
+        c.distill = 0.25
+        #expect { try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: dense, resume: true) }
+            throws: { "\($0)".contains("distill 0.5") }
+    }
+}
+
+/// FakeTrainer that remembers the distillation of every call.
+final class RecordingTrainer: TicketTrainer, @unchecked Sendable {
+    private let lock = NSLock()
+    private var log: [Distillation?] = []
+    var calls: [Distillation?] { lock.withLock { log } }
+    var metricName: String { "fake" }
+    func initialize(_ graph: ModelGraph, seed: UInt64) throws -> ModelFile { try FakeTrainer().initialize(graph, seed: seed) }
+    func train(_ model: ModelFile, seed: UInt64, rewindEpoch: Int?, masks: [String: [Float]]?, distillation: Distillation?,
+               progress: @escaping @Sendable (Double) -> Void) throws -> TrainedTicket {
+        lock.withLock { log.append(distillation) }
+        return try FakeTrainer().train(model, seed: seed, rewindEpoch: rewindEpoch, masks: masks, distillation: distillation, progress: progress)
+    }
+    func validationBatches() throws -> [SequenceBatch] { try FakeTrainer().validationBatches() }
 }

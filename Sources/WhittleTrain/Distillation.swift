@@ -1,0 +1,66 @@
+// Knowledge distillation for trimmed tickets: a small network trains against a blend of the labels
+// and a teacher's outputs (the dense parent), which carry more than the labels do (how sure the
+// parent is, what a hat that sounds like a snare looks like to it). Hinton et al. 2015; with BCE
+// outputs the blend is itself a valid soft target, so the task's loss stays as it is.
+
+/// A teacher and how much of each training target it supplies.
+public struct Distillation: Sendable {
+    public var teacher: ModelFile
+    /// Share of the target from the teacher's output, in (0, 1]; the rest from the labels.
+    public var weight: Float
+    public init(teacher: ModelFile, weight: Float) { self.teacher = teacher; self.weight = weight }
+}
+
+/// `base` with every training target blended with the teacher's output on the same inputs.
+/// Validation (batches and metric) is the base task's, against the labels alone.
+public struct DistilledTask: TrainingTask {
+    public let base: TrainingTask
+    public let distillation: Distillation
+    public var name: String { base.name }
+
+    public init(_ base: TrainingTask, _ distillation: Distillation) throws {
+        guard distillation.weight > 0, distillation.weight <= 1 else {
+            throw TrainError("distillation weight must be in (0, 1] (got \(distillation.weight))")
+        }
+        for output in distillation.teacher.graph.outputs {
+            switch base.loss(output: output) {
+            case .bce, .pitchCrossEntropy: break
+            case .spectral, .mse: throw TrainError("distillation: output '\(output)' has no probability target to blend")
+            }
+        }
+        self.base = base
+        self.distillation = distillation
+    }
+
+    public func trainingBatches(epoch: Int, seed: UInt64) throws -> [Batch] {
+        let teacher = try TrainGraph(distillation.teacher)
+        let parameters = distillation.teacher.tensors.mapValues(\.values)
+        return try base.trainingBatches(epoch: epoch, seed: seed).map { batch in
+            let outputs = try teacher.forward(batch.inputs.mapValues(Seq.init), parameters, training: false)
+            var blended = batch
+            for (name, labels) in batch.targets {
+                guard let taught = outputs[name] else { throw TrainError("distillation: the teacher has no output '\(name)'") }
+                blended.targets[name] = try blend(labels: Seq(labels), taught: taught, loss: base.loss(output: name)).tensor
+            }
+            return blended
+        }
+    }
+
+    public func validationBatches() throws -> [Batch] { try base.validationBatches() }
+    public func loss(output: String) -> LossKind { base.loss(output: output) }
+    public func metric(outputs: [[String: TensorData]], batches: [Batch]) -> Double { base.metric(outputs: outputs, batches: batches) }
+
+    /// (1 − w) · labels + w · teacher, the labels first made probabilities as the loss would make them.
+    func blend(labels: Seq, taught: Seq, loss: LossKind) throws -> Seq {
+        var target = labels
+        if case .pitchCrossEntropy(let blur) = loss, labels.frameSize == 1 {
+            target = PitchBins.targets(hertz: labels, blurCents: blur)
+        }
+        guard target.batch == taught.batch, target.time == taught.time, target.frameSize == taught.frameSize else {
+            throw TrainError("distillation: teacher output [\(taught.batch), \(taught.time), \(taught.frameSize)] does not match the target [\(target.batch), \(target.time), \(target.frameSize)]")
+        }
+        let w = distillation.weight
+        for i in target.data.indices { target.data[i] = (1 - w) * target.data[i] + w * taught.data[i] }
+        return target
+    }
+}
