@@ -45,14 +45,11 @@ public struct ChainSpec: Sendable, Equatable, CustomStringConvertible {
                     guard let v = Float(value), v.isFinite, (0...1).contains(v) else {
                         throw .badChain("model option '\(key)=\(value)' in '\(text)' needs a number in 0...1")
                     }
-                    let drumClass = DetectorOverrides.DrumClass.allCases.first { $0.key == key }
-                    switch key {
-                    case "threshold" where overrides.threshold == nil: overrides.threshold = v
-                    case "voicing" where overrides.voicingThreshold == nil: overrides.voicingThreshold = v
-                    case _ where drumClass != nil && overrides.classThresholds[drumClass!] == nil: overrides.classThresholds[drumClass!] = v
-                    case "threshold", "voicing", "kd", "sd", "hh": throw .badChain("model option '\(key)' given twice in '\(text)'")
-                    default: throw .badChain("unknown model option '\(key)' in '\(text)' (known: threshold, voicing, kd, sd, hh)")
+                    let known = DetectorOverrides.keys
+                    guard known.contains(key) else {
+                        throw .badChain("unknown model option '\(key)' in '\(text)' (known: \(known.joined(separator: ", ")))")
                     }
+                    guard overrides.set(key, v) else { throw .badChain("model option '\(key)' given twice in '\(text)'") }
                     path = path[..<colon]
                 }
                 guard !path.isEmpty else { return nil }

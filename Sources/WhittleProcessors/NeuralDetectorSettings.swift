@@ -32,6 +32,27 @@ public struct DetectorOverrides: Sendable, Equatable {
         self.voicingThreshold = voicingThreshold
         self.classThresholds = classThresholds
     }
+
+    /// The chain's option names.
+    public static let keys = ["threshold", "voicing"] + DrumClass.allCases.map(\.key)
+
+    /// Sets the option named `key` (one of `keys`) unless it is already set; false when it was
+    /// (or `key` is not an option).
+    public mutating func set(_ key: String, _ value: Float) -> Bool {
+        if let c = DrumClass.allCases.first(where: { $0.key == key }) {
+            guard classThresholds[c] == nil else { return false }
+            classThresholds[c] = value
+        } else if key == "threshold" {
+            guard threshold == nil else { return false }
+            threshold = value
+        } else if key == "voicing" {
+            guard voicingThreshold == nil else { return false }
+            voicingThreshold = value
+        } else {
+            return false
+        }
+        return true
+    }
 }
 
 /// What a neural detector needs from a model file's metadata (offline parsing).

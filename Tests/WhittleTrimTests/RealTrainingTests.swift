@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import WhittleNN
 import WhittleProfile
+import WhittleTrain
 @testable import WhittleTrim
 
 @Suite struct RealTrainingTests {
@@ -63,5 +64,20 @@ import WhittleProfile
         let narrow = try UnitGraph.narrowest(model, minUnits: 2)
         #expect(try LotteryTrimmer.widths(narrow) == "a+b:2 side:2 gru:2 lstm:2")
         _ = try narrow.build()
+    }
+
+    /// The real trainer hands `distillation` to training: the same start and seed train to other
+    /// weights with a teacher than without one (and to the same weights twice without).
+    @Test func taskTrainerTrainsAgainstTheTeacher() throws {
+        let (start, trainer) = try TrimTasks.setup(task: "synthetic", start: .graph(Self.tiny), epochs: 1, batchSize: 16,
+                                                   learningRate: 3e-3, seed: 4)
+        let teacher = try trainer.train(start, seed: 1, rewindEpoch: nil, masks: nil, distillation: nil, progress: { _ in }).model
+        func trained(_ d: Distillation?) throws -> ModelFile {
+            try trainer.train(start, seed: 2, rewindEpoch: nil, masks: nil, distillation: d, progress: { _ in }).model
+        }
+        let plain = try trained(nil)
+        #expect(try trained(nil).tensors == plain.tensors)
+        #expect(try trained(Distillation(teacher: teacher, weight: 0.9)).tensors != plain.tensors)
+        #expect(throws: TrainError.self) { try trained(Distillation(teacher: teacher, weight: 2)) }
     }
 }
