@@ -32,17 +32,26 @@ public struct DistilledTask: TrainingTask {
         self.distillation = distillation
     }
 
+    /// Sequences per teacher forward pass. A task may hand over a whole epoch as one batch (pitch:
+    /// 2048 crops), and one forward pass over it holds every layer's activations and im2col
+    /// buffers at once (13 GB for the pitch parent); in chunks the outputs are the same.
+    static let teacherChunk = 64
+
     public func trainingBatches(epoch: Int, seed: UInt64) throws -> [Batch] {
         let teacher = try TrainGraph(distillation.teacher)
         let parameters = distillation.teacher.tensors.mapValues(\.values)
         return try base.trainingBatches(epoch: epoch, seed: seed).map { batch in
-            let outputs = try teacher.forward(batch.inputs.mapValues(Seq.init), parameters, training: false)
-            var blended = batch
-            for (name, labels) in batch.targets {
-                guard let taught = outputs[name] else { throw TrainError("distillation: the teacher has no output '\(name)'") }
-                blended.targets[name] = try blend(labels: Seq(labels), taught: taught, loss: base.loss(output: name)).tensor
+            let chunks = try stride(from: 0, to: batch.count, by: Self.teacherChunk).map { start in
+                let part = batch.slice(start..<min(start + Self.teacherChunk, batch.count))
+                let outputs = try teacher.forward(part.inputs.mapValues(Seq.init), parameters, training: false)
+                var blended = part
+                for (name, labels) in part.targets {
+                    guard let taught = outputs[name] else { throw TrainError("distillation: the teacher has no output '\(name)'") }
+                    blended.targets[name] = try blend(labels: Seq(labels), taught: taught, loss: base.loss(output: name)).tensor
+                }
+                return blended
             }
-            return blended
+            return chunks.count == 1 ? chunks[0] : Batch.joined(chunks)
         }
     }
 

@@ -37,6 +37,21 @@ struct FixedTask: TrainingTask {
         #expect(try taught.validationBatches() == task.validationBatches())
     }
 
+    @Test func anEpochInOneBatchIsTaughtInChunksWithTheSameTargets() throws {
+        // A task that hands over a whole epoch as one batch (as pitch does) goes through the teacher
+        // in chunks; each sequence must still be blended with its own output.
+        let g = try graph(tinyGraph), teacher = try initialize(g, seed: 3)
+        let whole = Batch.joined(try tinyTask(g, sequences: 150).trainingBatches(epoch: 0, seed: 7))
+        #expect(whole.count > 2 * DistilledTask.teacherChunk)
+        let blended = try DistilledTask(FixedTask(batch: whole, kind: .bce()), Distillation(teacher: teacher, weight: 1))
+            .trainingBatches(epoch: 0, seed: 7)
+        #expect(blended.count == 1 && blended[0].inputs == whole.inputs)
+        let out = try TrainGraph(teacher).forward(whole.inputs.mapValues(Seq.init), parameters(teacher), training: false)["y"]!
+        let t = blended[0].targets["y"]!.values
+        #expect(t.count == out.data.count)
+        #expect(zip(t, out.data).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
     @Test func pitchLabelsBecomeBinsBeforeBlending() throws {
         var random = TrainRandom.stream(1, 2)
         let hertz = Seq(batch: 1, time: 4, frame: [1], data: [0, 220, 440, 261.63])
