@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import WhittleNN
+import WhittleTrain
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,8 +67,8 @@ struct LayerBench {
 
     /// Builds the layer over fresh buffers with small random weights.
     func makeLayer(arena: Arena, input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>) -> Layer {
-        var rng = SplitMix(seed: 42)
-        func random(_ n: Int) -> [Float] { (0..<n).map { _ in rng.nextFloat() * 0.5 } }
+        var rng = TrainRandom(seed: 42)
+        func random(_ n: Int) -> [Float] { (0..<n).map { _ in rng.uniform(-1, 1) * 0.5 } }
         let i = inputs, o = outputs
         switch kind {
         case .dense:
@@ -88,10 +89,10 @@ struct LayerBench {
     func measure(seconds: Double, sink: inout Float) -> (layerNs: Double, modelNs: Double) {
         let arena = Arena()
         let input = arena.floats(inputs), output = arena.floats(outputs)
-        var rng = SplitMix(seed: 7)
-        for j in 0..<inputs { input[j] = rng.nextFloat() }
+        var rng = TrainRandom(seed: 7)
+        for j in 0..<inputs { input[j] = rng.uniform(-1, 1) }
         let noise = arena.floats(4096)
-        for j in 0..<4096 { noise[j] = rng.nextFloat() }
+        for j in 0..<4096 { noise[j] = rng.uniform(-1, 1) }
         let layer = makeLayer(arena: arena, input: input, output: output)
         let model = Model(nodes: [Node(layer: layer, period: 1)],
                           inputs: [Port(name: "x", shape: [inputs], count: inputs, period: 1, buffer: input)],
@@ -132,18 +133,4 @@ struct LayerBench {
         sink += acc
         return perCall.min()!
     }
-}
-
-/// Small deterministic generator for benchmark weights (uniform in [-1, 1)).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
 }

@@ -2,18 +2,14 @@
 // feeds the same random frames to any model built from them.
 
 import WhittleNN
+import WhittleTrain
 @testable import WhittleTrim
 
+/// Seeded test randomness, uniform in [-1, 1).
 struct TestRNG {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
+    var source: TrainRandom
+    init(state: UInt64) { source = TrainRandom(seed: state) }
+    mutating func uniform() -> Float { source.uniform(-1, 1) }
 }
 
 func node(_ name: String, _ op: String, _ inputs: [String], _ attributes: [String: JSONValue] = [:]) -> GraphNode {
