@@ -316,11 +316,11 @@ struct ProfileCommand: ParsableCommand {
         let sizes = try blocks()
         let probe = noMeasure ? nil : probeLibrary
         if device.estimated && !noMeasure { note("note: \(profile!) is an estimate for another machine; errors against this machine mean little") }
-        var rows: [(path: String, block: Int, chain: String, schedule: FrameSchedule, predicted: BlockTimes)] = []
+        var rows: [(path: String, block: Int, chain: String, schedule: FrameSchedule, prediction: DeviceProfile.Prediction)] = []
         for path in predictions {
             for b in sizes {
                 let t = try target(model: path, block: b)
-                rows.append((path, b, t.chain, t.schedule, try device.prediction(for: t.work, block: b, rate: rate, splitFrames: splitFrames).times))
+                rows.append((path, b, t.chain, t.schedule, try device.prediction(for: t.work, block: b, rate: rate, splitFrames: splitFrames)))
             }
         }
         // Rounds outer, rows inner: a slow minute of a shared machine lands on one repetition of
@@ -334,16 +334,19 @@ struct ProfileCommand: ParsableCommand {
                 }
             }
         }
-        print("model                                     block  predicted p50  p99.9 µs" + (noMeasure ? ""
+        // The parts of a block's first (cold) frame say what split frames can gain: the larger part bounds it.
+        print("model                                     block  predicted p50  p99.9 µs  front end  network µs" + (noMeasure ? ""
             : " | measured p50  p99.9 µs | error p50  p99.9  allocs" + (`repeat` > 1 ? " | p50 of each run µs" : "")))
         for (i, r) in rows.enumerated() {
+            let predicted = r.prediction.times, frontEnd = r.prediction.frontEndMicroseconds
             var line = ProfileReport.pad(r.path, 42) + ProfileReport.num(Double(r.block), 6, 0)
-                + ProfileReport.num(r.predicted.p50, 15) + ProfileReport.num(r.predicted.p999, 10)
+                + ProfileReport.num(predicted.p50, 15) + ProfileReport.num(predicted.p999, 10)
+                + ProfileReport.num(frontEnd, 11) + ProfileReport.num(r.prediction.frameMicroseconds - frontEnd, 12)
             if !noMeasure {
                 let p50 = Quantile.median(runs[i].map(\.times.p50)), p999 = Quantile.median(runs[i].map(\.times.p999))
                 let allocations = runs[i].compactMap(\.times.allocations)
                 line += " |" + ProfileReport.num(p50, 13) + ProfileReport.num(p999, 10) + " |"
-                    + ProfileReport.percent((r.predicted.p50 - p50) / p50, 10) + ProfileReport.percent((r.predicted.p999 - p999) / p999, 7)
+                    + ProfileReport.percent((predicted.p50 - p50) / p50, 10) + ProfileReport.percent((predicted.p999 - p999) / p999, 7)
                     + (allocations.isEmpty ? "       -" : ProfileReport.pad(String(allocations.reduce(0, +)), 8, right: true))
                 if `repeat` > 1 { line += " | " + runs[i].map { String(format: "%.1f", $0.times.p50) }.joined(separator: " ") }
             }
