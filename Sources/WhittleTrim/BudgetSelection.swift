@@ -30,16 +30,23 @@ public struct BudgetChoice: Sendable, Equatable {
     public var row: TrimRow
     public var time: Double
     public var budget: Double
-    /// Budget minus the ticket's time (µs), ≥ 0.
+    /// Budget minus the ticket's time (µs); negative when the ticket does not fit.
     public var headroom: Double { budget - time }
     public var usesPrediction: Bool
+    /// False only when `overBudget` chose a ticket although none fits.
+    public var fits = true
 }
 
 public enum BudgetSelection {
     /// The most accurate row whose p99.9 fits `budget` µs (ties: the faster), among the rows that
     /// keep at most `maxWeightsKept` of the dense model's weights when that is given. Throws, naming
-    /// the smallest achievable time, when none fits.
-    public static func choose(_ rows: [TrimRow], budget: Double, maxWeightsKept: Double? = nil) throws -> BudgetChoice {
+    /// the smallest achievable time, when none fits — unless `overBudget`: then the most accurate
+    /// row within `maxWeightsKept` (required: without it that is the dense model), marked as not fitting.
+    /// For a model whose fixed front end alone exceeds the budget, which no trimming can fix.
+    public static func choose(_ rows: [TrimRow], budget: Double, maxWeightsKept: Double? = nil, overBudget: Bool = false) throws -> BudgetChoice {
+        if overBudget && maxWeightsKept == nil {
+            throw TrimError("choosing a ticket over the budget needs a cap on the weights kept (--max-weights)")
+        }
         let usesPrediction = rows.contains { $0.predictedP999 != nil }
         let small = rows.filter { r in maxWeightsKept.map { r.weightsKept <= $0 } ?? true }
         guard !small.isEmpty else {
@@ -53,7 +60,11 @@ public enum BudgetSelection {
             throw TrimError("no ticket has a \(usesPrediction ? "predicted" : "measured") block time to compare with the budget")
         }
         let fitting = timed.filter { $0.1 <= budget }
-        guard let best = fitting.max(by: { ($0.0.metric, -$0.1) < ($1.0.metric, -$1.1) }) else {
+        func mostAccurate(_ rows: [(TrimRow, Double)]) -> (TrimRow, Double)? { rows.max(by: { ($0.0.metric, -$0.1) < ($1.0.metric, -$1.1) }) }
+        if fitting.isEmpty, overBudget, let best = mostAccurate(timed) {
+            return BudgetChoice(row: best.0, time: best.1, budget: budget, usesPrediction: usesPrediction, fits: false)
+        }
+        guard let best = mostAccurate(fitting) else {
             let where_ = usesPrediction ? "on the target profile" : "here"
             throw TrimError("no ticket fits the budget of \(fmt(budget)) µs: the smallest achievable p99.9 is \(fmt(fastest.1)) µs \(where_) "
                             + "(\(fastest.0.method.rawValue) round \(fastest.0.round), \(fmt(100 * fastest.0.weightsKept, 2)) % of the weights)")

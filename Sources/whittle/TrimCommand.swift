@@ -45,6 +45,7 @@ struct TrimCommand: ParsableCommand {
     @Option(help: "Host sample rate in Hz for timing.") var rate = 48000
     @Option(help: "Device profile (whittle profile) to predict block times on the target.") var profile: String?
     @Option(name: .customLong("max-weights"), help: "With --budget: select only among tickets keeping at most this share of the dense model's weights (e.g. 10%).") var maxWeights: String?
+    @Flag(name: .customLong("allow-over-budget"), help: "With --budget and --max-weights: when no ticket fits (a front end alone over the budget), select the most accurate ticket within --max-weights anyway, marked \"fits\": false, instead of failing.") var allowOverBudget = false
     @Flag(help: "Time tickets as the engine runs them with --split-frames (network one block after the front end).") var splitFrames = false
     @Option(name: .customLong("measure-seconds"), help: "Seconds of audio to time each ticket here through the engine (0: do not measure).") var measureSeconds = 2.0
     @Option(name: .customLong("timing-passes"), help: "Final interleaved timing passes over all tickets (median kept).") var timingPasses = 3
@@ -94,6 +95,10 @@ struct TrimCommand: ParsableCommand {
         if try maxWeightsKept() != nil && budgetMicros == nil { throw TrimError("--max-weights selects under a --budget: give one") }
         if budgetMicros != nil && deviceProfile == nil && measureSeconds == 0 {
             throw TrimError("--budget needs --profile or a measurement here (--measure-seconds > 0)")
+        }
+        let capped = try maxWeightsKept() != nil
+        if allowOverBudget && (budgetMicros == nil || !capped) {
+            throw TrimError("--allow-over-budget selects under --budget and --max-weights: give both")
         }
         if let budgetMicros, let deviceProfile { try checkReachable(budgetMicros, start, deviceProfile) }
         let checkpoint = TrimCheckpoint(directory: out)
@@ -158,6 +163,11 @@ struct TrimCommand: ParsableCommand {
         let narrowest = try UnitGraph.narrowest(start, minUnits: minUnits)
         let time = try profile.predict(ProfileTimer.timingView(narrowest, block: block, rate: rate), block: block, rate: rate, splitFrames: splitFrames).p999
         if time > budgetMicros {
+            if allowOverBudget {
+                print("warning: no ticket can meet the budget of \(f1(budgetMicros)) µs (the smallest achievable is about \(f1(time)) µs); "
+                      + "--allow-over-budget selects the most accurate ticket within --max-weights anyway")
+                return
+            }
             throw TrimError("no ticket can meet the budget of \(f1(budgetMicros)) µs: the smallest achievable is about \(f1(time)) µs "
                             + "predicted p99.9 (every layer at \(minUnits) units; block \(block) at \(rate) Hz)")
         }
@@ -165,16 +175,17 @@ struct TrimCommand: ParsableCommand {
 
     func select(_ rows: [TrimRow], _ budgetMicros: Double) throws {
         let cap = try maxWeightsKept()
-        let choice = try BudgetSelection.choose(rows, budget: budgetMicros, maxWeightsKept: cap)
+        let choice = try BudgetSelection.choose(rows, budget: budgetMicros, maxWeightsKept: cap, overBudget: allowOverBudget)
         var chosen = try ModelFile.read(path: out + "/" + choice.row.file)
         let capField = cap.map { ",\"max_weights_kept\":\($0)" } ?? ""
-        chosen.metadata["budget"] = "{\"p999_us\":\(f1(choice.time)),\"budget_us\":\(f1(choice.budget)),\"block\":\(block),\"rate\":\(rate),\"split_frames\":\(splitFrames)\(capField),\"from\":\"\(choice.row.file)\"}"
+        chosen.metadata["budget"] = "{\"p999_us\":\(f1(choice.time)),\"budget_us\":\(f1(choice.budget)),\"block\":\(block),\"rate\":\(rate),\"split_frames\":\(splitFrames),\"fits\":\(choice.fits)\(capField),\"from\":\"\(choice.row.file)\"}"
         try TrimCheckpoint.write(chosen, to: out + "/selected.safetensors")
         let dense = rows.first { $0.round == 0 }
         let source = choice.usesPrediction ? "predicted on \(profile ?? "the profile")" : "measured here"
+        let margin = choice.fits ? "\(f1(choice.headroom)) µs (\(f1(100 * choice.headroom / choice.budget)) %) to spare"
+            : "OVER the budget by \(f1(-choice.headroom)) µs (--allow-over-budget)"
         print("selected \(out)/selected.safetensors = \(choice.row.file) (\(f1(100 * choice.row.weightsKept)) % of the weights): "
-              + "p99.9 \(f1(choice.time)) µs \(source), budget \(f1(choice.budget)) µs, \(f1(choice.headroom)) µs "
-              + "(\(f1(100 * choice.headroom / choice.budget)) %) to spare; metric \(String(format: "%.4f", choice.row.metric))"
+              + "p99.9 \(f1(choice.time)) µs \(source), budget \(f1(choice.budget)) µs, \(margin); metric \(String(format: "%.4f", choice.row.metric))"
               + (dense.map { " (dense \(String(format: "%.4f", $0.metric)))" } ?? ""))
     }
 }

@@ -39,6 +39,18 @@ import Testing
         #expect(try BudgetSelection.choose(rows(), budget: 25, maxWeightsKept: 0.5).row.round == 4)   // both limits hold
     }
 
+    @Test func overBudgetChoosesTheMostAccurateTicketWithinTheCapAndSaysSo() throws {
+        // Nothing fits 12 µs; within 25 % of the weights (rounds 2–4) round 2 is the most accurate.
+        let c = try BudgetSelection.choose(rows(), budget: 12, maxWeightsKept: 0.25, overBudget: true)
+        #expect(c.row.round == 2 && !c.fits && c.headroom == -38)
+        // When something fits, the flag changes nothing.
+        let fits = try BudgetSelection.choose(rows(), budget: 40, maxWeightsKept: 0.25, overBudget: true)
+        #expect(fits.row.round == 3 && fits.fits)
+        // Without a cap "the most accurate over budget" is the dense model: refused.
+        #expect { try BudgetSelection.choose(rows(), budget: 12, overBudget: true) } throws: { "\($0)".contains("--max-weights") }
+        #expect(throws: TrimError.self) { try BudgetSelection.choose(rows(), budget: 12, maxWeightsKept: 0.25) }
+    }
+
     @Test func budgetParsing() throws {
         #expect(try BlockBudget.parse("0.5ms") == .microseconds(500))
         #expect(try BlockBudget.parse("250us") == .microseconds(250))
