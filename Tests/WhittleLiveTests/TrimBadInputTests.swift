@@ -14,6 +14,9 @@ extension LiveTests {
             (["trim", "--task", "synthetic", "--graph", graph, "--criterion", "vibes", "--out", dir.appendingPathComponent("b").path], "vibes"),
             (["trim", "--task", "synthetic", "--graph", graph, "--budget", "0.5ms", "--block", "128", "--profile", badProfile.path,
               "--out", dir.appendingPathComponent("c").path], "999"),
+            // Choosing over budget needs a budget and a cap on the weights: refused before any training.
+            (["trim", "--task", "synthetic", "--graph", graph, "--budget", "0.5ms", "--measure-seconds", "1", "--allow-over-budget",
+              "--out", dir.appendingPathComponent("e").path], "--allow-over-budget"),
             (["train", "--task", "no-such-task", "--graph", graph, "--out", dir.appendingPathComponent("d.safetensors").path], "no-such-task"),
         ]
         for (arguments, mention) in cases {
@@ -22,7 +25,7 @@ extension LiveTests {
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
             #expect(lines.count == 1 && lines[0].contains(mention), "\(arguments): \(result.stderr)")
         }
-        for name in ["a", "b", "c", "d.safetensors"] {
+        for name in ["a", "b", "c", "d.safetensors", "e"] {
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name) was created")
         }
     }

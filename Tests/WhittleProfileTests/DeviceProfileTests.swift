@@ -88,6 +88,8 @@ import WhittleNN
         #expect(p.typicalFrames == 10 && p.maxFrames == 10)
         #expect(abs(p.times.p50 - (1000 + 10 * frame) / 1000) < 1e-6)
         #expect(abs(p.frameMicroseconds - frame / 1000) < 1e-9)
+        // Its parts, as `whittle profile --predict` prints them: the front end, and the layers after it.
+        #expect(work.frontEnd.macs > 0 && abs(p.frontEndMicroseconds - work.frontEnd.macs / 1000) < 1e-9)
         // The contract's entry point agrees.
         #expect(try profile.predict(model, block: 4800, rate: 48000) == p.times)
     }
