@@ -90,23 +90,26 @@ public struct DatasetBuilder: Sendable {
     /// Returns the item's summary and whether anything had to be rendered.
     func buildItem(_ index: Int) throws -> (ItemSummary, Bool) {
         let name = DatasetOptions.itemName(index)
-        let parameters = ItemParameters(options, index: index)
+        var parameters = ItemParameters(options, index: index)
         var song = SongGenerator(seconds: options.seconds).song(seed: options.seed, index: index)
         song.drumKit = options.drumKit(item: index)
         var annotator = AnnotationBuilder(sampleRate: options.sampleRate)
         annotator.melodyOctaves = SoundingOctave.shifts(program: song.melodyProgram, soundfont: options.soundfont)
         let files = Self.fileNames(name)
 
+        let stored = try? JSONDecoder().decode(ItemParameters.self, from: Data(contentsOf: file("\(name).params.json")))
         let cached = files.allSatisfy { FileManager.default.fileExists(atPath: file($0).path) }
-            && (try? JSONDecoder().decode(ItemParameters.self, from: Data(contentsOf: file("\(name).params.json")))) == parameters
-        if !cached {
+            && stored.map { $0.sameRender(as: parameters) } == true
+        if cached {
+            parameters.mixGains = stored?.mixGains
+        } else {
             try? FileManager.default.removeItem(at: file("\(name).params.json"))
             try Data(MIDIFileWriter.bytes(SongMIDI.file(song, stem: .mix))).write(to: file("\(name).mid"), options: .atomic)
-            for stem in Stem.allCases {
-                let midi = file(".\(name).\(stem.rawValue).mid")
-                defer { try? FileManager.default.removeItem(at: midi) }
-                try Data(MIDIFileWriter.bytes(SongMIDI.file(song, stem: stem))).write(to: midi, options: .atomic)
-                try renderer.render(midi: midi, to: file("\(name).\(stem.rawValue).wav"))
+            for stem in Stem.allCases where !(stem == .mix && parameters.mix != nil) {
+                try render(song, parts: stem.parts, to: "\(name).\(stem.rawValue).wav")
+            }
+            if let targets = parameters.mix {
+                parameters.mixGains = try sumMix(song, name: name, targets: targets)
             }
         }
         // Annotations are cheap and follow from the seed: always written, so a label fix (such as
@@ -130,11 +133,31 @@ public struct DatasetBuilder: Sendable {
             name: name, index: index, tempoBPM: song.tempoBPM,
             melodyProgram: Int(song.melodyProgram), chordProgram: Int(song.chordProgram),
             drumKit: song.drumKit == 0 ? nil : Int(song.drumKit),
+            mix: parameters.mix, mixGains: parameters.mixGains,
             durationSeconds: wav.durationSeconds,
             onsets: Dictionary(uniqueKeysWithValues: Stem.allCases.map { ($0.rawValue, annotator.onsets(song, parts: $0.parts).count) }),
             drumHits: Dictionary(uniqueKeysWithValues: DrumLabel.allCases.map { label in (label.rawValue, drumHits.filter { $0.label == label }.count) }),
             files: files)
         return (summary, !cached)
+    }
+
+    func render(_ song: Song, parts: Set<Part>, to name: String) throws {
+        let midi = file(".\(name).mid")
+        defer { try? FileManager.default.removeItem(at: midi) }
+        try Data(MIDIFileWriter.bytes(SongMIDI.file(song, parts: parts))).write(to: midi, options: .atomic)
+        try renderer.render(midi: midi, to: file(name))
+    }
+
+    /// The mix as the sum of the melody and drum stems and a chords render, at the item's levels.
+    func sumMix(_ song: Song, name: String, targets: MixTargets) throws -> MixGains {
+        let chordsName = ".\(name).chords.wav"
+        defer { try? FileManager.default.removeItem(at: file(chordsName)) }
+        try render(song, parts: [.chords], to: chordsName)
+        let (mix, gains) = try StemMixer.mix(melody: WavFile.read(file("\(name).melody.wav").path),
+                                             chords: WavFile.read(file(chordsName).path),
+                                             drums: WavFile.read(file("\(name).drums.wav").path), targets: targets)
+        try mix.write(file("\(name).mix.wav").path)
+        return gains
     }
 
     func write(_ text: String, _ name: String) throws {

@@ -10,10 +10,12 @@ public struct DatasetOptions: Sendable, Codable, Equatable {
     public var gain: Double
     /// Drum kits the items cycle through (item i plays kit i mod count); nil: the standard kit.
     public var drumKits: [UInt8]?
+    /// Mixes summed from stems at these levels; nil: fluidsynth renders the mix in one pass.
+    public var mixLevels: MixLevels?
 
     public init(items: Int, seed: UInt64, soundfont: Soundfont, sampleRate: Int = 44100,
                 seconds: Double = 30, reverb: Bool = false, chorus: Bool = false, gain: Double = 0.5,
-                drumKits: [UInt8]? = nil) {
+                drumKits: [UInt8]? = nil, mixLevels: MixLevels? = nil) {
         self.items = items
         self.seed = seed
         self.soundfont = soundfont
@@ -23,6 +25,7 @@ public struct DatasetOptions: Sendable, Codable, Equatable {
         self.chorus = chorus
         self.gain = gain
         self.drumKits = drumKits
+        self.mixLevels = mixLevels
     }
 
     /// The drum kit of item `index`.
@@ -52,6 +55,10 @@ struct ItemParameters: Codable, Equatable {
     var gain: Double
     /// Absent (nil) for the standard kit, so items rendered before kits existed stay cached.
     var drumKit: UInt8?
+    /// The item's accompaniment levels when its mix is summed from stems (nil: rendered in one pass).
+    var mix: MixTargets?
+    /// The gains that summing applied (written after rendering; not part of the cache key).
+    var mixGains: MixGains?
 
     init(_ options: DatasetOptions, index: Int) {
         seed = options.seed
@@ -65,6 +72,14 @@ struct ItemParameters: Codable, Equatable {
         gain = options.gain
         let kit = options.drumKit(item: index)
         drumKit = kit == 0 ? nil : kit
+        mix = options.mixLevels?.draw(seed: options.seed, index: index)
+    }
+
+    /// Whether a cached item was rendered with these parameters (the gains follow from them).
+    func sameRender(as other: ItemParameters) -> Bool {
+        var a = self, b = other
+        a.mixGains = nil; b.mixGains = nil
+        return a == b
     }
 }
 
@@ -76,6 +91,9 @@ public struct ItemSummary: Sendable, Codable, Equatable {
     public var melodyProgram: Int
     public var chordProgram: Int
     public var drumKit: Int?
+    /// Levels and gains of a mix summed from stems (absent: rendered in one pass).
+    public var mix: MixTargets?
+    public var mixGains: MixGains?
     public var durationSeconds: Double
     public var onsets: [String: Int]
     public var drumHits: [String: Int]

@@ -8,8 +8,11 @@ public enum SongMIDI {
     static let keepRenderingController: UInt8 = 110
 
     /// Track 0 holds tempo and the keep-rendering event; then one track per part
-    /// of `stem`. Every stem of a song has the same length.
-    public static func file(_ song: Song, stem: Stem) -> MIDIFile {
+    /// of the stem. Every stem of a song has the same length.
+    public static func file(_ song: Song, stem: Stem) -> MIDIFile { file(song, parts: stem.parts) }
+
+    /// The same for any set of parts (the chords alone, for a mix summed from stems).
+    public static func file(_ song: Song, parts: Set<Part>) -> MIDIFile {
         var conductor: [MIDIEvent] = [
             MIDIEvent(tick: 0, .trackName("whittle conductor")),
             MIDIEvent(tick: 0, .tempo(microsecondsPerQuarter: microsecondsPerQuarter)),
@@ -19,7 +22,7 @@ public enum SongMIDI {
         conductor.append(MIDIEvent(tick: song.endMs, .controlChange(channel: 0, controller: keepRenderingController, value: 0)))
 
         var tracks = [conductor]
-        for part in Part.allCases where stem.parts.contains(part) {
+        for part in Part.allCases where parts.contains(part) {
             tracks.append(track(song, part: part))
         }
         return MIDIFile(format: 1, ticksPerQuarter: ticksPerQuarter, tracks: tracks)

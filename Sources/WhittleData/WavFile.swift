@@ -1,4 +1,5 @@
 import CSndFile
+import Glibc
 
 /// Minimal sound-file reading through libsndfile (offline use: tests, manifests).
 public struct WavFile: Sendable {
@@ -31,5 +32,24 @@ public struct WavFile: Sendable {
         }
         return WavFile(sampleRate: Int(info.samplerate), channels: Int(info.channels),
                        frameCount: Int(info.frames), samples: samples)
+    }
+
+    /// Writes 16-bit PCM WAV (what fluidsynth writes), through a temporary file so an interrupted
+    /// write never leaves a plausible-looking file behind.
+    public func write(_ path: String) throws {
+        let partial = path + ".partial"
+        var info = SF_INFO()
+        info.samplerate = Int32(sampleRate)
+        info.channels = Int32(channels)
+        info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+        guard let file = sf_open(partial, Int32(SFM_WRITE), &info) else {
+            throw DataError.io("cannot write sound file \(path): \(String(cString: sf_strerror(nil)))")
+        }
+        let written = samples.withUnsafeBufferPointer { sf_writef_float(file, $0.baseAddress, sf_count_t(frameCount)) }
+        sf_close(file)
+        guard written == frameCount, rename(partial, path) == 0 else {
+            unlink(partial)
+            throw DataError.io("short write to \(path)")
+        }
     }
 }

@@ -11,7 +11,9 @@ struct DataCommand: ParsableCommand {
         NAME.drums.txt (time<TAB>KD|SD|HH), NAME.melody.f0.csv (time,frequency,confidence \
         at 10 ms), NAME.mid; plus DIR/manifest.json. Onset times are sample-exact: they \
         include fluidsynth's 64-sample block quantisation. Items already rendered with \
-        the same parameters are skipped. Train only on the fluid and timgm fonts.
+        the same parameters are skipped. With --mix-levels the mix is the sum of the melody, \
+        drum and chord stems at levels drawn per item (recorded in NAME.params.json and the \
+        manifest). Train only on the fluid and timgm fonts.
         """)
 
     @Option(help: "Output directory.") var out: String
@@ -25,6 +27,8 @@ struct DataCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Render with fluidsynth's chorus.") var chorus = false
     @Option(help: "Items rendered in parallel (one fluidsynth process each).") var jobs: Int = 2
     @Option(name: .customLong("drum-kits"), help: "Drum kits (programs on the drum channel) the items cycle through, e.g. 0,8,16,24,25,32,40 (default: the standard kit 0).") var drumKits: String?
+
+    @Option(name: .customLong("mix-levels"), help: "Sum each mix from its stems with the accompaniment at these levels relative to the melody (RMS over the item, dB, drawn per item), e.g. chords=-6:0,drums=-3:3 (default: fluidsynth renders the mix in one pass, at the patches' own levels).") var mixLevels: String?
 
     func run() throws {
         guard items >= 1 else { throw usageError("--items must be at least 1") }
@@ -51,8 +55,13 @@ struct DataCommand: ParsableCommand {
             }
             kits = parsed.map { $0! }
         }
+        var levels: MixLevels? = nil
+        if let mixLevels {
+            do { levels = try MixLevels.parse(mixLevels) } catch { throw usageError("--mix-levels: \(error)") }
+        }
         let options = DatasetOptions(items: items, seed: seed, soundfont: font, sampleRate: rate,
-                                     seconds: seconds, reverb: reverb, chorus: chorus, gain: gain, drumKits: kits)
+                                     seconds: seconds, reverb: reverb, chorus: chorus, gain: gain, drumKits: kits,
+                                     mixLevels: levels)
         let builder = DatasetBuilder(options: options, outputDirectory: URL(fileURLWithPath: out),
                                      fluidsynth: fluidsynth, jobs: jobs)
         let showProgress = isatty(STDERR_FILENO) != 0

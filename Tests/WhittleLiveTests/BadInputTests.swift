@@ -43,3 +43,19 @@ extension LiveTests {
         }
     }
 }
+
+extension LiveTests {
+    /// Malformed --mix-levels: one line naming the field, exit 2, nothing rendered.
+    @Test func badMixLevelsAreBadUsage() throws {
+        let whittle = try Live.whittle()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("whittle-badmix-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        for (bad, says) in [("chords=0:-6,drums=0", "chords '0:-6'"), ("chords=-3", "give both parts"), ("lead=0,drums=0", "'lead=0'")] {
+            let result = try Live.run(whittle, ["data", "--out", out, "--items", "1", "--mix-levels", bad], timeout: 30)
+            #expect(result.status == 2, "--mix-levels \(bad): \(result.status.map(String.init) ?? "timeout")")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].contains("--mix-levels") && lines[0].contains(says), "stderr: \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+    }
+}
