@@ -13,7 +13,7 @@ public struct ChainSpec: Sendable, Equatable, CustomStringConvertible {
         /// with the chain's own operating point where given.
         case model(path: String, overrides: DetectorOverrides = DetectorOverrides())
 
-        public static let names = ["flux", "click", "canary", "model=PATH[:threshold=T][:voicing=V][:kd=T][:sd=T][:hh=T]"]
+        public static let names = ["flux", "click", "canary", "model=PATH[:threshold=T][:voicing=V][:track=0|1][:kd=T][:sd=T][:hh=T]"]
 
         public var description: String {
             switch self {
@@ -22,6 +22,7 @@ public struct ChainSpec: Sendable, Equatable, CustomStringConvertible {
             case .canary: return "canary"
             case .model(let path, let o):
                 return "model=\(path)" + (o.threshold.map { ":threshold=\($0)" } ?? "") + (o.voicingThreshold.map { ":voicing=\($0)" } ?? "")
+                    + (o.tracking.map { ":track=\(Int($0))" } ?? "")
                     + o.classThresholds.sorted { $0.key < $1.key }.map { ":\($0.key.key)=\($0.value)" }.joined()
             }
         }

@@ -12,7 +12,8 @@ public struct Detection: BitwiseCopyable {
 }
 
 /// A neural detector: the model's front end (log-mel or raw frames), the model, and the
-/// decoding its task needs (peak picking per class; pitch by weighted local average).
+/// decoding its task needs (peak picking per class; pitch by weighted local average, around the
+/// argmax or the tracked bin).
 /// A plain handle: the `Model` object is owned off the audio thread (by the engine's chain)
 /// and reached here without reference counting.
 public struct NeuralDetector {
@@ -37,6 +38,8 @@ public struct NeuralDetector {
     let timeOffset: Int
     let pickers: UnsafeMutablePointer<OnlinePeakPicker>
     let pickerCount: Int
+    /// Pitch: follows the melody across frames (nil: the argmax of each frame).
+    let tracker: PitchTracker?
     /// Up to 4 detections per hop, and [0] = how many hops so far, [1] = detections this hop.
     public let detections: UnsafeMutablePointer<Detection>
     let counters: UnsafeMutablePointer<Int>
@@ -55,6 +58,13 @@ public struct NeuralDetector {
                 throw DetectorError("\(path): 'voicing' applies to pitch models, this one's task is '\(settings.task.rawValue)'")
             }
             settings.voicingThreshold = v
+        }
+        if let track = overrides.tracking {
+            guard settings.task == .pitch else {
+                throw DetectorError("\(path): 'track' applies to pitch models, this one's task is '\(settings.task.rawValue)'")
+            }
+            guard track == 0 || track == 1 else { throw DetectorError("\(path): 'track' is 1 (on) or 0 (off), got \(track)") }
+            settings.tracking = track == 1 ? settings.tracking ?? .standard : nil
         }
         if let c = overrides.classThresholds.keys.min(), settings.task != .drums {
             throw DetectorError("\(path): '\(c.key)' applies to drum models, this one's task is '\(settings.task.rawValue)'")
@@ -100,6 +110,7 @@ public struct NeuralDetector {
             let p = OnlinePeakPicker.Parameters(preMax: settings.preMax, preAvg: 0, delta: thresholds[i], combine: settings.combine)
             (pickers + i).initialize(to: OnlinePeakPicker(p))
         }
+        tracker = settings.task == .pitch ? settings.tracking.map { PitchTracker(bins: 360, $0) } : nil
         detections = .allocate(capacity: 4)
         counters = .allocate(capacity: 2)
         counters.initialize(repeating: 0, count: 2)
@@ -109,12 +120,14 @@ public struct NeuralDetector {
         extractor.deallocate()
         for i in 0..<pickerCount { pickers[i].deallocate() }
         pickers.deallocate(); thresholds.deallocate(); detections.deallocate(); counters.deallocate()
+        tracker?.deallocate()
     }
 
     public func reset() {
         extractor.reset()
         for i in 0..<pickerCount { pickers[i].reset() }
         model._withUnsafeGuaranteedRef { $0.reset() }
+        tracker?.reset()
         counters[0] = 0
         counters[1] = 0
     }
@@ -184,7 +197,11 @@ public struct NeuralDetector {
             }
         case .pitch:
             var best = 0
-            for i in 1..<360 where output[i] > output[best] { best = i }
+            if let tracker {
+                best = tracker.push(output)
+            } else {
+                for i in 1..<360 where output[i] > output[best] { best = i }
+            }
             let lo = max(0, best - 4), hi = min(359, best + 4)
             var weight: Float = 0, cents: Float = 0
             for i in lo...hi {

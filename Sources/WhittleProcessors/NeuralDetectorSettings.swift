@@ -16,6 +16,9 @@ public struct DetectorOverrides: Sendable, Equatable {
     public var threshold: Float?
     /// Pitch: the confidence from which a frame is voiced.
     public var voicingThreshold: Float?
+    /// Pitch: 1 runs the online pitch tracker (the file's parameters, or the standard ones),
+    /// 0 turns it off; nil: as the file says.
+    public var tracking: Float?
     /// Drums: one class's threshold (KD, SD, HH: the model's output order), over `threshold`.
     /// Another kit's hi-hat may need a lower one than its kick.
     public var classThresholds: [DrumClass: Float] = [:]
@@ -34,7 +37,7 @@ public struct DetectorOverrides: Sendable, Equatable {
     }
 
     /// The chain's option names.
-    public static let keys = ["threshold", "voicing"] + DrumClass.allCases.map(\.key)
+    public static let keys = ["threshold", "voicing", "track"] + DrumClass.allCases.map(\.key)
 
     /// Sets the option named `key` (one of `keys`) unless it is already set; false when it was
     /// (or `key` is not an option).
@@ -48,6 +51,9 @@ public struct DetectorOverrides: Sendable, Equatable {
         } else if key == "voicing" {
             guard voicingThreshold == nil else { return false }
             voicingThreshold = value
+        } else if key == "track" {
+            guard tracking == nil else { return false }
+            tracking = value
         } else {
             return false
         }
@@ -69,6 +75,8 @@ public struct NeuralDetectorSettings: Sendable {
     /// Pitch: the confidence from which a frame counts as voiced (metadata `voicing_threshold`,
     /// written by `whittle train`; 0.5 when absent). Pitch events carry label 1 when voiced, 0 when not.
     public var voicingThreshold: Float = 0.5
+    /// Pitch: the online tracker (metadata `pitch_tracking`); nil: the argmax of every frame.
+    public var tracking: PitchTracker.Parameters?
 
     public init(metadata m: ModelMetadata, path: String) throws(DetectorError) {
         task = Task(rawValue: m.task ?? "other") ?? .other
@@ -153,6 +161,12 @@ public struct NeuralDetectorSettings: Sendable {
                 throw DetectorError("\(path): metadata 'voicing_threshold' must be a number in 0...1")
             }
             voicingThreshold = v
+        }
+        if let text = m.raw["pitch_tracking"] {
+            guard let t = PitchTracker.Parameters(text: text) else {
+                throw DetectorError("\(path): metadata 'pitch_tracking' must be STEP:JUMP:TRUST (numbers >= 0), got '\(text)'")
+            }
+            tracking = t
         }
         if let text = m.raw["time_offset"] {
             guard let v = Int(text) else { throw DetectorError("\(path): metadata 'time_offset' must be an integer (samples)") }

@@ -13,6 +13,8 @@ public struct DetectorEvaluation {
     public let features: FeatureSettings
     public let decoding: EventDecoding
     public let voicingThreshold: Float
+    /// Pitch: the online tracker's parameters (metadata `pitch_tracking`); nil: the argmax per frame.
+    public var tracking: PitchTracker.Parameters?
 
     public init(_ file: ModelFile) throws {
         self.file = file
@@ -35,6 +37,12 @@ public struct DetectorEvaluation {
         d.timeOffset = m["time_offset"].flatMap(Int.init) ?? 0
         decoding = d
         voicingThreshold = m["voicing_threshold"].flatMap(Float.init) ?? 0.5
+        if let text = m["pitch_tracking"] {
+            guard let t = PitchTracker.Parameters(text: text) else {
+                throw CorpusError(description: "metadata 'pitch_tracking' must be STEP:JUMP:TRUST (numbers >= 0), got '\(text)'")
+            }
+            tracking = t
+        }
     }
 
     /// Pooled event scores per class (onset: one; drums: KD, SD, HH) over `stem` of every item.
@@ -71,8 +79,12 @@ public struct DetectorEvaluation {
                 }
             }
             var est: [Double] = [], times: [Double] = []
+            let tracker = tracking.map { PitchTracker(bins: PitchBins.count, $0) }
+            defer { tracker?.deallocate() }
             for t in 0..<e.frames {
-                let d = PitchDecoding.decode(y[(t * PitchBins.count)..<((t + 1) * PitchBins.count)])
+                let frame = y[(t * PitchBins.count)..<((t + 1) * PitchBins.count)]
+                let center = tracker.map { tr in frame.withUnsafeBufferPointer { tr.push($0.baseAddress!) } }
+                let d = PitchDecoding.decode(frame, center: center)
                 est.append(d.confidence >= voicingThreshold ? d.hz : -d.hz)
                 times.append(clock.time(ofFrame: t) + Double(decoding.timeOffset) / Double(features.sampleRate))
             }

@@ -1,14 +1,18 @@
 import WhittleTrain
+import WhittleDSP
 import Foundation
 
 /// CREPE's decoding, as the engine's neural detector does it: the weighted average of the bins
-/// within ±4 of the argmax gives f0; the argmax's activation is the confidence.
+/// within ±4 of the argmax (or of the tracked bin) gives f0; that bin's activation is the confidence.
 public enum PitchDecoding {
-    public static func decode<C: RandomAccessCollection>(_ bins: C) -> (hz: Double, confidence: Float)
+    /// `center`: the bin to decode around (a tracker's choice); nil: the argmax.
+    public static func decode<C: RandomAccessCollection>(_ bins: C, center: Int? = nil) -> (hz: Double, confidence: Float)
     where C.Element == Float, C.Index == Int {
         let base = bins.startIndex
         var best = 0
-        for i in 1..<PitchBins.count where bins[base + i] > bins[base + best] { best = i }
+        if let center { best = center } else {
+            for i in 1..<PitchBins.count where bins[base + i] > bins[base + best] { best = i }
+        }
         let lo = max(0, best - 4), hi = min(PitchBins.count - 1, best + 4)
         var weight = 0.0, cents = 0.0
         for i in lo...hi {

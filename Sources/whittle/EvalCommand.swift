@@ -30,12 +30,13 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print only the total F, P and R (summed counts) as three numbers.") var brief = false
     @Option(help: "Detector model file to run and score on --data (its task: onset, drums or pitch).") var model: String?
     @Option(help: "With --model: directories rendered by `whittle data` (comma-separated).") var data: String?
+    @Option(name: .customLong("pitch-tracking"), help: "With a pitch --model: the online pitch tracker on (standard parameters), off, or STEP:JUMP:TRUST (nats per 20-cent bin moved, nats at most per frame, salience taken as is), instead of the file's.") var pitchTracking: String?
     @Option(help: "With --model: stems to score (default mix,melody,drums; drums: drums,mix; pitch: melody,mix).") var stems: String?
 
     func run() throws {
         if let model {
             guard let data else { throw usageError("--model needs --data DIR") }
-            return try ModelEval.run(model: model, data: data, stems: stems, json: json)
+            return try ModelEval.run(model: model, data: data, stems: stems, json: json, tracking: pitchTracking)
         }
         guard window >= 0, window.isFinite else { throw usageError("--window must be >= 0") }
         let pairs = try filePairs()

@@ -3,16 +3,34 @@
 // recall and false alarm at the model's voicing threshold).
 
 import Foundation
+import WhittleDSP
 import WhittleEval
 import WhittleNN
 import WhittleTasks
 
 enum ModelEval {
-    static func run(model path: String, data: String, stems: String?, json: Bool) throws {
+    /// `on` (the standard parameters), `off`, or `STEP:JUMP:TRUST`.
+    static func parseTracking(_ text: String) throws -> PitchTracker.Parameters? {
+        switch text {
+        case "off": return nil
+        case "on": return .standard
+        default:
+            guard let p = PitchTracker.Parameters(text: text) else {
+                throw usageError("--pitch-tracking '\(text)': expected on, off or STEP:JUMP:TRUST (numbers >= 0)")
+            }
+            return p
+        }
+    }
+
+    static func run(model path: String, data: String, stems: String?, json: Bool, tracking: String? = nil) throws {
         let file: ModelFile
         do { file = try ModelFile.read(path: path) } catch { throw usageError("\(path): \(error)") }
-        let eval: DetectorEvaluation
+        var eval: DetectorEvaluation
         do { eval = try DetectorEvaluation(file) } catch { throw usageError("\(path): \(error)") }
+        if let tracking {
+            guard eval.task == "pitch" else { throw usageError("--pitch-tracking applies to pitch models, \(path) is '\(eval.task)'") }
+            eval.tracking = try parseTracking(tracking)
+        }
         let dirs = data.split(separator: ",").map(String.init)
         let stemList = stems.map { $0.split(separator: ",").map(String.init) }
             ?? (eval.task == "pitch" ? ["melody", "mix"] : eval.task == "drums" ? ["drums", "mix"] : ["mix", "melody", "drums"])

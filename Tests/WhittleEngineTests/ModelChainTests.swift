@@ -121,6 +121,27 @@ import WhittleIO
         #expect(throws: (any Error).self) { try run(dir + "/in.wav", chain: "model=\(dir)/bad.safetensors", block: 256) }
     }
 
+    /// The online pitch tracker: the file's `pitch_tracking` turns it on (a clean line is reported
+    /// as before), the chain's `track` knob is 0 or 1 and belongs to pitch models; a malformed
+    /// field is an error naming the file and the field.
+    @Test func pitchTrackingKnobAndMetadata() throws {
+        let dir = TestSignals.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TestSignals.write(TestSignals.notes(rate: 48000, seconds: 1), to: dir + "/in.wav")
+        try TinyModels.constantPitch(path: dir + "/plain.safetensors")
+        try TinyModels.constantPitch(path: dir + "/tracked.safetensors", extra: ["pitch_tracking": "0.15:15:0.8"])
+        let plain = try run(dir + "/in.wav", chain: "model=\(dir)/plain.safetensors", block: 256)
+        for chain in ["model=\(dir)/tracked.safetensors", "model=\(dir)/plain.safetensors:track=1", "model=\(dir)/tracked.safetensors:track=0"] {
+            let r = try run(dir + "/in.wav", chain: chain, block: 256)
+            #expect(r.events.map(\.frame) == plain.events.map(\.frame) && r.events.allSatisfy { abs($0.value - 440) < 1 }, "\(chain)")
+        }
+        do { _ = try run(dir + "/in.wav", chain: "model=\(dir)/plain.safetensors:track=0.5", block: 256); Issue.record("track=0.5") }
+        catch { #expect("\(error)".contains("'track' is 1 (on) or 0 (off)"), "\(error)") }
+        try TinyModels.constantPitch(path: dir + "/bad.safetensors", extra: ["pitch_tracking": "fast"])
+        do { _ = try run(dir + "/in.wav", chain: "model=\(dir)/bad.safetensors", block: 256); Issue.record("bad pitch_tracking") }
+        catch { #expect("\(error)".contains("bad.safetensors") && "\(error)".contains("'pitch_tracking'"), "\(error)") }
+    }
+
     /// The pitch front end in the engine: a harmonic tone at 220 Hz is reported at 220 Hz (50 cents),
     /// voiced, silence is unvoiced, and the events do not depend on the block size.
     @Test func harmonicSpectrumPitchInTheEngine() throws {

@@ -10,12 +10,12 @@ extension LiveTests {
     @Test(.timeLimit(.minutes(2)), arguments: [false, true])
     func modelChainMakesNoAllocationLockOrSyscall(splitFrames: Bool) throws {
         // Three staggered models (onset, the shipped drums, a constant 440 Hz pitch model whose
-        // events drive the MIDI pitch voice) and the clicks.
+        // events drive the MIDI pitch voice, through the online pitch tracker) and the clicks.
         let model = Live.root.appendingPathComponent("Models/test/onset-medium.safetensors").path
         let drums = Live.root.appendingPathComponent("Models/drums.safetensors").path
         let pitch = try Live.scratch("pitch-model").appendingPathComponent("pitch.safetensors").path
         try Live.constantPitchModel(path: pitch)
-        let chain = "model=\(model),model=\(drums),model=\(pitch),click"
+        let chain = "model=\(model),model=\(drums),model=\(pitch):track=1,click"
         let (counts, summary) = try probeRun(chain: chain, seconds: 11, runArguments: splitFrames ? ["--split-frames"] : [])
         // The run used split frames exactly when asked (one 64-frame block more latency than
         // without the frame queue) and the frame queue otherwise (two blocks more).

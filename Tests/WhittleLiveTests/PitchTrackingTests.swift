@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// The online pitch tracker in the engine (`model=M:track=1`) and in `whittle eval --pitch-tracking`
+/// decode alike: the shipped pitch model on a rendered lead-balanced mix scores the same RPA both
+/// ways, and a different one without the tracker.
+extension LiveTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
+                   && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2"), "needs fluidsynth and TimGM6mb"))
+    func engineAndEvalTrackPitchAlike() throws {
+        let dir = try Live.scratch("tracking")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whittle = try Live.whittle()
+        let data = dir.appendingPathComponent("data").path
+        let model = Live.root.appendingPathComponent("Models/pitch.safetensors").path
+        let render = try Live.run(whittle, ["data", "--out", data, "--items", "1", "--seed", "31", "--soundfont", "timgm",
+                                            "--seconds", "10", "--mix-levels", "chords=-3,drums=0"], timeout: 300)
+        try #require(render.status == 0, "\(render.stderr)")
+
+        func evalRPA(_ tracking: String) throws -> Double {
+            let r = try Live.run(whittle, ["eval", "--model", model, "--data", data, "--stems", "mix", "--json", "--pitch-tracking", tracking], timeout: 300)
+            try #require(r.status == 0, "\(r.stderr)")
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+            return try #require(rows.first?["rpa"] as? Double)
+        }
+        func engineRPA(_ chainOption: String) throws -> Double {
+            let est = dir.appendingPathComponent("est\(chainOption)"), ref = dir.appendingPathComponent("ref")
+            try FileManager.default.createDirectory(at: est, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: ref, withIntermediateDirectories: true)
+            try? FileManager.default.copyItem(atPath: data + "/item-0000.melody.f0.csv", toPath: ref.path + "/item-0000.melody.f0.csv")
+            let p = try Live.run(whittle, ["process", data + "/item-0000.mix.wav", "-o", dir.appendingPathComponent("out.wav").path,
+                                           "--chain", "model=\(model)\(chainOption)", "--pitch", est.path + "/item-0000.melody.f0.csv"], timeout: 300)
+            try #require(p.status == 0, "\(p.stderr)")
+            let r = try Live.run(whittle, ["eval", "--task", "pitch", "--ref-dir", ref.path, "--est-dir", est.path, "--json"], timeout: 60)
+            try #require(r.status == 0, "\(r.stderr)")
+            let totals = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            return try #require(((totals["total"] as? [String: Any]) ?? totals)["rpa"] as? Double)
+        }
+        let tracked = try evalRPA("on"), plain = try evalRPA("off")
+        #expect(abs(try engineRPA(":track=1") - tracked) < 1e-3, "engine with the tracker against eval --pitch-tracking on")
+        #expect(abs(try engineRPA("") - plain) < 1e-3, "engine without it against eval --pitch-tracking off")
+        #expect(abs(tracked - plain) > 1e-3, "the tracker changes the estimates of a mix: \(tracked) vs \(plain)")
+
+        let bad = try Live.run(whittle, ["process", data + "/item-0000.mix.wav", "-o", dir.appendingPathComponent("x.wav").path,
+                                         "--chain", "model=\(Live.root.appendingPathComponent("Models/onset.safetensors").path):track=1"], timeout: 60)
+        #expect(bad.status != 0 && bad.stderr.contains("'track' applies to pitch models"), "\(bad.stderr)")
+    }
+}
