@@ -1,4 +1,4 @@
-import CRealtime
+import WhittleNN
 
 /// Online pitch tracking over a salience vector per frame (a causal Viterbi filter, no look-ahead).
 ///
@@ -84,13 +84,15 @@ public struct PitchTracker {
             for j in 0..<n { score[j] = max(score[j], floor) }
         }
         frames[0] += 1
-        var best = 0, top = -Float.infinity, peak = 0, peakValue: Float = -1
         for j in 0..<n {
-            let v = salience[j].isFinite ? salience[j] : 0
-            let s = score[j] + whittle_logf(max(v, 1e-4))
-            score[j] = s
-            if s > top { top = s; best = j }
-            if v > peakValue { peakValue = v; peak = j }
+            let v = salience[j]
+            score[j] += nnLog(v.isFinite ? max(v, 1e-4) : 1e-4)
+        }
+        var best = 0, top = score[0], peak = 0, peakValue: Float = -1
+        for j in 0..<n {
+            if score[j] > top { top = score[j]; best = j }
+            let v = salience[j]
+            if v.isFinite && v > peakValue { peakValue = v; peak = j }
         }
         for j in 0..<n { score[j] -= top }   // the best stays at 0: no drift, no overflow
         if peakValue >= parameters.trust && peak != best {

@@ -10,7 +10,7 @@ import WhittleProcessors
 
 struct FrontEndBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "frontend", abstract: "The real FFT against FFTW, and each model's front end and network per frame: hot, and with caches evicted.")
+        commandName: "frontend", abstract: "The real FFT against FFTW, and each model's front end and network per frame (pitch: and the online tracker): hot, and with caches evicted.")
 
     @Option(help: "Seconds of measurement per item.")
     var seconds: Double = 1.0
@@ -52,6 +52,17 @@ struct FrontEndBenchCommand: ParsableCommand {
             print(row("\(name): front end", Timing.measure(seconds / 2, pushHop), nil))
             print(row("\(name): network", Timing.measure(seconds / 2, network), nil))
             print(row("\(name): frame, caches evicted", Timing.measureCold(calls: 300) { pushHop(); network() }, nil))
+            if settings.task == .pitch {
+                // The online pitch tracker (model=M:track=1) on this model's own salience frames.
+                let tracker = PitchTracker(bins: 360, settings.tracking ?? .standard)
+                defer { tracker.deallocate() }
+                let frames = 64, salience = RawBuffer.floats(360 * frames)
+                defer { salience.deallocate() }
+                for f in 0..<frames { pushHop(); network(); (salience + 360 * f).update(from: model.outputs[0].buffer, count: 360) }
+                var f = 0, sink = 0
+                print(row("\(name): pitch tracker", Timing.measure(seconds / 2) { sink &+= tracker.push(salience + 360 * f); f = (f + 1) % frames }, nil))
+                if sink == -1 { print("") }   // keeps the pushes
+            }
         }
         if fftw == nil { print("FFTW: libfftw3f.so.3 not found, no reference") }
         print("best: mean of the best 0.01 s batch (hot caches; evicted: the fastest call); p50/p99.9: single calls. ratio = ours / FFTW.")
