@@ -5,11 +5,11 @@ import WhittleNN
 /// In a mix the model's salience has a peak for the melody and others for the chord tones; the
 /// plain argmax hops between them frame by frame. The tracker keeps a score per bin: each frame,
 /// the best previous score within reach, less `step` per bin moved (a glide costs little) and at
-/// most `jump` (any leap, e.g. to a new note, costs `jump`), plus the log-salience. The tracked bin
-/// is the best score. A new note wins at once when its salience is `e^jump` times the old one's
-/// (at a note change the old note's salience falls far faster); a chord tone beside the melody
-/// does not take over for a frame. All buffers are allocated in `init`; `push` is a few plain
-/// passes over the bins.
+/// most `jump` (a leap), plus the log-salience; the tracked bin has the best score. A chord tone
+/// beside the melody does not take over for a frame. A new note is taken at once when the model is
+/// confident (`trust`), else as soon as its salience has outweighed the leap (at a note change the
+/// old note's salience falls fast: a few frames; slow strings under a long release lose most).
+/// All buffers are allocated in `init`; `push` is a few plain passes over the bins.
 @frozen
 public struct PitchTracker {
     public struct Parameters: Sendable, Equatable {
@@ -27,8 +27,9 @@ public struct PitchTracker {
             self.step = step; self.jump = jump; self.trust = trust; self.hold = hold
         }
 
-        /// Chosen on the validation items of both training fonts (lead-balanced and rendered mixes,
-        /// melody stems): the most mix RPA that kept melody-stem RPA (docs/detector-experiments.md).
+        /// Chosen on the development items of both training fonts (rendered and lead-balanced mixes,
+        /// melody stems; scripts/pitch-tracking-grid): the most mix RPA that kept the melody-stem
+        /// RPA of argmax decoding (docs/detector-experiments.md, session 12).
         public static let standard = Parameters(step: 0.15, jump: 15, trust: 0.8)
 
         /// `STEP:JUMP:TRUST[:HOLD]` (metadata `pitch_tracking`, `whittle eval --pitch-tracking`); nil if malformed.
