@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import WhittleNN
 
 /// The online pitch tracker in the engine (`model=M:track=1`) and in `whittle eval --pitch-tracking`
 /// decode alike: the shipped pitch model on a rendered lead-balanced mix scores the same RPA both
-/// ways, and a different one without the tracker.
+/// ways, and a different one without the tracker; a model file carrying `pitch_tracking` runs it
+/// without the knob, in both.
 extension LiveTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
                    && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2"), "needs fluidsynth and TimGM6mb"))
@@ -23,8 +25,9 @@ extension LiveTests {
             let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
             return try #require(rows.first?["rpa"] as? Double)
         }
-        func engineRPA(_ chainOption: String) throws -> Double {
-            let est = dir.appendingPathComponent("est\(chainOption)"), ref = dir.appendingPathComponent("ref")
+        func engineRPA(_ chainOption: String, of path: String? = nil) throws -> Double {
+            let model = path ?? model
+            let est = dir.appendingPathComponent("est\(chainOption)-\(URL(fileURLWithPath: model).lastPathComponent)"), ref = dir.appendingPathComponent("ref")
             try FileManager.default.createDirectory(at: est, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: ref, withIntermediateDirectories: true)
             try? FileManager.default.copyItem(atPath: data + "/item-0000.melody.f0.csv", toPath: ref.path + "/item-0000.melody.f0.csv")
@@ -40,6 +43,15 @@ extension LiveTests {
         #expect(abs(try engineRPA(":track=1") - tracked) < 1e-3, "engine with the tracker against eval --pitch-tracking on")
         #expect(abs(try engineRPA("") - plain) < 1e-3, "engine without it against eval --pitch-tracking off")
         #expect(abs(tracked - plain) > 1e-3, "the tracker changes the estimates of a mix: \(tracked) vs \(plain)")
+        // A model file that carries `pitch_tracking` runs the tracker without the knob.
+        var file = try ModelFile.read(path: model)
+        file.metadata["pitch_tracking"] = "0.15:15:0.8"
+        let carried = dir.appendingPathComponent("tracked.safetensors").path
+        try file.write(path: carried)
+        let p = try Live.run(whittle, ["eval", "--model", carried, "--data", data, "--stems", "mix", "--json"], timeout: 300)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [[String: Any]])
+        #expect(abs(try #require(rows.first?["rpa"] as? Double) - tracked) < 1e-6, "eval with the file's pitch_tracking")
+        #expect(abs(try engineRPA("", of: carried) - tracked) < 1e-3, "engine with the file's pitch_tracking")
 
         let bad = try Live.run(whittle, ["process", data + "/item-0000.mix.wav", "-o", dir.appendingPathComponent("x.wav").path,
                                          "--chain", "model=\(Live.root.appendingPathComponent("Models/onset.safetensors").path):track=1"], timeout: 60)
