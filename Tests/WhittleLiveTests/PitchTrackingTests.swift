@@ -20,24 +20,10 @@ extension LiveTests {
         try #require(render.status == 0, "\(render.stderr)")
 
         func evalRPA(_ tracking: String) throws -> Double {
-            let r = try Live.run(whittle, ["eval", "--model", model, "--data", data, "--stems", "mix", "--json", "--pitch-tracking", tracking], timeout: 300)
-            try #require(r.status == 0, "\(r.stderr)")
-            let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
-            return try #require(rows.first?["rpa"] as? Double)
+            try PitchScoring.evalRPA(whittle, model: model, data: data, stem: "mix", options: ["--pitch-tracking", tracking])
         }
         func engineRPA(_ chainOption: String, of path: String? = nil) throws -> Double {
-            let model = path ?? model
-            let est = dir.appendingPathComponent("est\(chainOption)-\(URL(fileURLWithPath: model).lastPathComponent)"), ref = dir.appendingPathComponent("ref")
-            try FileManager.default.createDirectory(at: est, withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(at: ref, withIntermediateDirectories: true)
-            try? FileManager.default.copyItem(atPath: data + "/item-0000.melody.f0.csv", toPath: ref.path + "/item-0000.melody.f0.csv")
-            let p = try Live.run(whittle, ["process", data + "/item-0000.mix.wav", "-o", dir.appendingPathComponent("out.wav").path,
-                                           "--chain", "model=\(model)\(chainOption)", "--pitch", est.path + "/item-0000.melody.f0.csv"], timeout: 300)
-            try #require(p.status == 0, "\(p.stderr)")
-            let r = try Live.run(whittle, ["eval", "--task", "pitch", "--ref-dir", ref.path, "--est-dir", est.path, "--json"], timeout: 60)
-            try #require(r.status == 0, "\(r.stderr)")
-            let totals = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-            return try #require(((totals["total"] as? [String: Any]) ?? totals)["rpa"] as? Double)
+            try PitchScoring.engineRPA(whittle, model: path ?? model, chainOption: chainOption, data: data, stem: "mix", dir: dir)
         }
         let tracked = try evalRPA("on"), plain = try evalRPA("off")
         #expect(abs(try engineRPA(":track=1") - tracked) < 1e-3, "engine with the tracker against eval --pitch-tracking on")
@@ -48,9 +34,7 @@ extension LiveTests {
         file.metadata["pitch_tracking"] = "0.15:15:0.8"
         let carried = dir.appendingPathComponent("tracked.safetensors").path
         try file.write(path: carried)
-        let p = try Live.run(whittle, ["eval", "--model", carried, "--data", data, "--stems", "mix", "--json"], timeout: 300)
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [[String: Any]])
-        #expect(abs(try #require(rows.first?["rpa"] as? Double) - tracked) < 1e-6, "eval with the file's pitch_tracking")
+        #expect(abs(try PitchScoring.evalRPA(whittle, model: carried, data: data, stem: "mix") - tracked) < 1e-6, "eval with the file's pitch_tracking")
         #expect(abs(try engineRPA("", of: carried) - tracked) < 1e-3, "engine with the file's pitch_tracking")
 
         let bad = try Live.run(whittle, ["process", data + "/item-0000.mix.wav", "-o", dir.appendingPathComponent("x.wav").path,

@@ -18,22 +18,8 @@ extension LiveTests {
                                             "--seconds", "8"], timeout: 300)
         try #require(render.status == 0, "\(render.stderr)")
 
-        let r = try Live.run(whittle, ["eval", "--model", model, "--data", data, "--stems", "melody", "--json"], timeout: 300)
-        try #require(r.status == 0, "\(r.stderr)")
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
-        let evalRPA = try #require(rows.first?["rpa"] as? Double)
-
-        let est = dir.appendingPathComponent("est"), ref = dir.appendingPathComponent("ref")
-        try FileManager.default.createDirectory(at: est, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: ref, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: data + "/item-0000.melody.f0.csv", toPath: ref.path + "/item-0000.melody.f0.csv")
-        let p = try Live.run(whittle, ["process", data + "/item-0000.melody.wav", "-o", dir.appendingPathComponent("out.wav").path,
-                                       "--chain", "model=\(model)", "--pitch", est.path + "/item-0000.melody.f0.csv"], timeout: 300)
-        try #require(p.status == 0, "\(p.stderr)")
-        let e = try Live.run(whittle, ["eval", "--task", "pitch", "--ref-dir", ref.path, "--est-dir", est.path, "--json"], timeout: 60)
-        try #require(e.status == 0, "\(e.stderr)")
-        let totals = try #require(try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
-        let engineRPA = try #require(((totals["total"] as? [String: Any]) ?? totals)["rpa"] as? Double)
+        let evalRPA = try PitchScoring.evalRPA(whittle, model: model, data: data, stem: "melody")
+        let engineRPA = try PitchScoring.engineRPA(whittle, model: model, data: data, stem: "melody", dir: dir)
 
         #expect(evalRPA > 0.9, "\(name) on a rendered melody: RPA \(evalRPA)")
         #expect(abs(engineRPA - evalRPA) < 1e-3, "\(name): engine RPA \(engineRPA) against eval \(evalRPA)")
