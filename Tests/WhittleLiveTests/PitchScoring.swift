@@ -4,6 +4,15 @@ import Testing
 /// Raw pitch accuracy of a pitch model on item 0 of a `whittle data` directory, scored offline by
 /// `whittle eval` and live by the engine (`whittle process --pitch`, then `whittle eval --est-dir`).
 enum PitchScoring {
+    /// One item rendered by `whittle data` with TimGM6mb into `dir/data`; returns that directory.
+    static func renderItem(_ whittle: String, in dir: URL, seed: Int, seconds: Int, options: [String] = []) throws -> String {
+        let data = dir.appendingPathComponent("data").path
+        let render = try Live.run(whittle, ["data", "--out", data, "--items", "1", "--seed", "\(seed)", "--soundfont", "timgm",
+                                            "--seconds", "\(seconds)"] + options, timeout: 300)
+        try #require(render.status == 0, "\(render.stderr)")
+        return data
+    }
+
     static func evalRPA(_ whittle: String, model: String, data: String, stem: String, options: [String] = []) throws -> Double {
         let r = try Live.run(whittle, ["eval", "--model", model, "--data", data, "--stems", stem, "--json"] + options, timeout: 300)
         try #require(r.status == 0, "\(r.stderr)")

@@ -13,11 +13,8 @@ extension LiveTests {
         let dir = try Live.scratch("tracking")
         defer { try? FileManager.default.removeItem(at: dir) }
         let whittle = try Live.whittle()
-        let data = dir.appendingPathComponent("data").path
         let model = Live.root.appendingPathComponent("Models/pitch.safetensors").path
-        let render = try Live.run(whittle, ["data", "--out", data, "--items", "1", "--seed", "31", "--soundfont", "timgm",
-                                            "--seconds", "10", "--mix-levels", "chords=-3,drums=0"], timeout: 300)
-        try #require(render.status == 0, "\(render.stderr)")
+        let data = try PitchScoring.renderItem(whittle, in: dir, seed: 31, seconds: 10, options: ["--mix-levels", "chords=-3,drums=0"])
 
         func evalRPA(_ tracking: String) throws -> Double {
             try PitchScoring.evalRPA(whittle, model: model, data: data, stem: "mix", options: ["--pitch-tracking", tracking])

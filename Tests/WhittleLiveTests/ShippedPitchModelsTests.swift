@@ -12,12 +12,8 @@ extension LiveTests {
         let dir = try Live.scratch("shipped-\(name)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let whittle = try Live.whittle()
-        let data = dir.appendingPathComponent("data").path
         let model = Live.root.appendingPathComponent("Models/\(name).safetensors").path
-        let render = try Live.run(whittle, ["data", "--out", data, "--items", "1", "--seed", "47", "--soundfont", "timgm",
-                                            "--seconds", "8"], timeout: 300)
-        try #require(render.status == 0, "\(render.stderr)")
-
+        let data = try PitchScoring.renderItem(whittle, in: dir, seed: 47, seconds: 8)
         let evalRPA = try PitchScoring.evalRPA(whittle, model: model, data: data, stem: "melody")
         let engineRPA = try PitchScoring.engineRPA(whittle, model: model, data: data, stem: "melody", dir: dir)
 
