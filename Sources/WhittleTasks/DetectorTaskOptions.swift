@@ -15,6 +15,12 @@ public struct DetectorTaskOptions: Sendable, Equatable {
     /// spectra. Onset/drums: across the mel bands, exact in the log-mel domain like the gain;
     /// pitch: on the crop's audio (`AudioEqualiser`), since its front end reads audio.
     public var eqDB = 0.0
+    /// Onset/drums: each crop (each stem of a mixed crop) is moved by a random whole number of mel
+    /// bands up to ± this many (0: off), edge bands repeated. Above 1 kHz the mel axis is nearly
+    /// logarithmic, so this is close to playing the crop's sounds pitched up or down (one of 80
+    /// bands to 11 kHz is about 0.7 semitone there): another font's drum kit is often the same
+    /// kind of sample tuned or sampled elsewhere.
+    public var bandShift = 0
     /// Validation stems are cut to this many frames each (validation runs every epoch).
     public var validationFrames = 1500
     /// Targets sit this many frames after the onset's frame: the model sees that much audio after

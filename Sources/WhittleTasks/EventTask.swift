@@ -61,14 +61,20 @@ public struct EventTask: TrainingTask {
                 return level * pow(10, dB / 20)
             }
         }
+        // A random shift of the crop along the mel bands (0 when --band-shift is 0; no draw then,
+        // so older recipes replay bit for bit): another kit's drum is often the same sound pitched.
+        func randomShift() -> Int {
+            options.bandShift > 0 ? Int(random.uniform(-Double(options.bandShift), Double(options.bandShift) + 1).rounded(.down)) : 0
+        }
         for (i, (s, start)) in crops.enumerated() {
             let e = training[s]
-            let gains = randomGains()
+            let gains = randomGains(), shift = randomShift()
             let mixed = random.uniform(0, 1) < options.mixProbability && i < partners.count
             if mixed {
                 let (s2, start2) = partners[i]
-                let e2 = training[s2], gains2 = randomGains()
-                let a = e.features.rows(start..<(start + T)), b = e2.features.rows(start2..<(start2 + T))
+                let e2 = training[s2], gains2 = randomGains(), shift2 = randomShift()
+                let a = shifted(e.features.rows(start..<(start + T)), by: shift, bands: W)
+                let b = shifted(e2.features.rows(start2..<(start2 + T)), by: shift2, bands: W)
                 for (k, (va, vb)) in zip(a, b).enumerated() {
                     let band = k % W
                     x.append(Float(log1p(gains[band] * expm1(Double(va)) + gains2[band] * expm1(Double(vb)))))
@@ -78,12 +84,25 @@ public struct EventTask: TrainingTask {
                 for t in start2..<(start2 + T) { target(e2, frame: t, into: &yb) }
                 for (p, q) in zip(ya, yb) { y.append(max(p, q)) }
             } else {
-                for (k, v) in e.features.rows(start..<(start + T)).enumerated() { x.append(logMelAtGain(v, Float(gains[k % W]))) }
+                for (k, v) in shifted(e.features.rows(start..<(start + T)), by: shift, bands: W).enumerated() {
+                    x.append(logMelAtGain(v, Float(gains[k % W])))
+                }
                 for t in start..<(start + T) { target(e, frame: t, into: &y) }
             }
         }
         return [Batch(inputs: [inputName: TensorData(shape: [crops.count, T] + inputShape, values: x)],
                       targets: [outputName: TensorData(shape: [crops.count, T, classes], values: y)])]
+    }
+
+    /// Frames of `bands` values moved `shift` bands up (down when negative), edge bands repeated.
+    func shifted<C: Collection>(_ rows: C, by shift: Int, bands W: Int) -> [Float] where C.Element == Float {
+        let v = Array(rows)
+        guard shift != 0 else { return v }
+        var out = [Float](repeating: 0, count: v.count)
+        for f in stride(from: 0, to: v.count, by: W) {
+            for b in 0..<W { out[f + b] = v[f + min(max(b - shift, 0), W - 1)] }
+        }
+        return out
     }
 
     public func validationBatches() throws -> [Batch] {

@@ -173,6 +173,40 @@ import WhittleTrain
         }
     }
 
+    /// --band-shift: each crop is its source moved by a whole number of bands within ± the option
+    /// (edge bands repeated), the same shift in every frame, shifts differing between crops; at 0
+    /// the crops are the source bands untouched.
+    @Test(arguments: [0, 3])
+    func bandShiftMovesWholeCrops(shift: Int) throws {
+        let frames = 300, bands = 64
+        // Band b of every frame holds b + 1 (log-mel values; gain off below so they stay exact).
+        let rows = [[Float]](repeating: (0..<bands).map { Float($0 + 1) }, count: frames)
+        let ex = LogMelExample(DetectorExample(name: "a", features: rows, onsets: [Float](repeating: 0, count: frames),
+                                               drums: rows.map { _ in [0, 0, 0] }, f0: [], onsetTimes: [], drumTimes: [[], [], []]),
+                               width: bands)
+        let graph = try ModelGraph.parse(json: String(contentsOfFile: Self.graphPath("onset-dense.json"), encoding: .utf8))
+        var o = DetectorTaskOptions()
+        o.cropFrames = 10; o.cropsPerEpoch = 32; o.gainRangeDB = 0...0; o.bandShift = shift
+        let task = try EventTask(kind: .onset, graph: graph, features: mel, training: [ex], validation: [ex], options: o)
+        let x = try task.trainingBatches(epoch: 1, seed: 9)[0].inputs["mel"]!.values
+        var seen = Set<Int>()
+        for s in 0..<32 {
+            let base = s * 10 * bands
+            // The band that holds value 33 (source band 32) tells the shift.
+            let k = (0..<bands).first { abs(x[base + $0] - 33) < 1e-4 }!
+            let d = k - 32
+            seen.insert(d)
+            #expect(abs(d) <= shift, "crop \(s) moved \(d) bands")
+            for t in 0..<10 {
+                for b in 0..<bands {
+                    let want = Float(min(max(b - d, 0), bands - 1) + 1)
+                    #expect(abs(x[base + t * bands + b] - want) < 1e-4, "crop \(s) frame \(t) band \(b)")
+                }
+            }
+        }
+        #expect(seen.count == (shift == 0 ? 1 : 2 * shift + 1), "shifts seen \(seen.sorted())")
+    }
+
     /// Folding per-class thresholds into the output bias: p' ≥ 0.5 exactly where p ≥ θ.
     @Test func foldedThresholdsActAtOneHalf() throws {
         let graph = try ModelGraph.parse(json: #"{"inputs":[{"name":"x","shape":[4]}],"outputs":["y"],"nodes":[{"name":"y","op":"dense","inputs":["x"],"units":3,"activation":"sigmoid"}]}"#)
