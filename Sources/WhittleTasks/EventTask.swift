@@ -95,14 +95,14 @@ public struct EventTask: TrainingTask {
     }
 
     /// Frames of `bands` values moved `shift` bands up (down when negative), edge bands repeated.
-    func shifted<C: Collection>(_ rows: C, by shift: Int, bands W: Int) -> [Float] where C.Element == Float {
-        let v = Array(rows)
-        guard shift != 0 else { return v }
-        var out = [Float](repeating: 0, count: v.count)
-        for f in stride(from: 0, to: v.count, by: W) {
-            for b in 0..<W { out[f + b] = v[f + min(max(b - shift, 0), W - 1)] }
+    func shifted(_ rows: ArraySlice<Float>, by shift: Int, bands W: Int) -> ArraySlice<Float> {
+        guard shift != 0 else { return rows }
+        var out = [Float](repeating: 0, count: rows.count)
+        let first = rows.startIndex
+        for f in stride(from: 0, to: rows.count, by: W) {
+            for b in 0..<W { out[f + b] = rows[first + f + min(max(b - shift, 0), W - 1)] }
         }
-        return out
+        return out[...]
     }
 
     public func validationBatches() throws -> [Batch] {
