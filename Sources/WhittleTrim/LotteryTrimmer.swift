@@ -107,11 +107,12 @@ public struct LotteryTrimmer: Sendable {
             scorer.maxFrames = 4000
             let batches = config.criterion == .activation || config.criterion == .mi ? try trainer.validationBatches() : []
             let scores = try scorer.scores(trained, graph: graph, batches: batches)
-            let cut = UnitSelection.select(graph, scores: scores, fraction: config.fraction, scope: config.selection, minUnits: config.minUnits)
+            let cut = UnitSelection.select(graph, scores: scores, fraction: config.fraction(round: k), scope: config.selection, minUnits: config.minUnits)
             guard !cut.isEmpty else { state.structuredExhaustedAt = k; return }
             let removal = try graph.remove(cut, from: snapshot)
             for (node, keep) in removal.kept { state.kept[node] = keep.map { state.kept[node]![$0] } }
-            let next = config.reset == .rewind ? removal.model : try reinitialised(removal.model, seed: seed)
+            var next = config.reset == .rewind ? removal.model : try reinitialised(removal.model, seed: seed)
+            if config.reset == .rewind, config.reinitHead == true { next = try headReinitialised(next, seed: seed) }
             try TrimCheckpoint.write(next, to: checkpoint.path(checkpoint.rewindName(round: k)))
             let ticket = try trainer.train(next, seed: seed, rewindEpoch: nil, masks: nil, distillation: try distillation(), progress: progress)
             try record(step, ticket, parent: TrimStep(method: .structured, round: k - 1).file, state: &state)
@@ -128,7 +129,7 @@ public struct LotteryTrimmer: Sendable {
             let previous = k == 1 ? TrimStep(method: .structured, round: 0) : TrimStep(method: .masking, round: k - 1)
             let trained = try ModelFile.read(path: path(previous.file))
             let masks = k == 1 ? WeightMasking.full(trained, try WeightMasking.maskedTensors(trained)) : try checkpoint.readMasks(round: k - 1)
-            let tighter = WeightMasking.tighten(masks, trained: trained, fraction: config.fraction, scope: config.selection)
+            let tighter = WeightMasking.tighten(masks, trained: trained, fraction: config.fraction(round: k), scope: config.selection)
             try checkpoint.writeMasks(tighter, round: k)
             let snapshot = try ModelFile.read(path: checkpoint.path(checkpoint.rewindName(round: 0)))
             let startModel = config.reset == .rewind ? snapshot : try trainer.initialize(snapshot.graph, seed: seed)
@@ -152,6 +153,18 @@ public struct LotteryTrimmer: Sendable {
         return fresh
     }
 
+    /// `model` with its output layer (the last node holding tensors) re-initialised: the rewound
+    /// head of a narrow ticket can pin every output near zero (docs/detector-experiments.md, session 15).
+    func headReinitialised(_ model: ModelFile, seed: UInt64) throws -> ModelFile {
+        let fresh = try trainer.initialize(model.graph, seed: seed)
+        guard let head = model.graph.nodes.last(where: { node in model.tensors.keys.contains { $0.hasPrefix(node.name + ".") } }) else {
+            throw TrimError("the model has no layer with weights to re-initialise")
+        }
+        var out = model
+        for name in model.tensors.keys where name.hasPrefix(head.name + ".") { out.tensors[name] = fresh.tensors[name] }
+        return out
+    }
+
     /// Writes the ticket with its provenance, measures it and adds its report row.
     func record(_ step: TrimStep, _ ticket: TrainedTicket, parent: String?, state: inout TrimState) throws {
         var model = ticket.model
@@ -161,7 +174,7 @@ public struct LotteryTrimmer: Sendable {
         var row = TrimRow(method: step.method, round: step.round, costs: costs, denseWeights: denseWeights,
                           metric: ticket.metric, widths: try Self.widths(model), file: step.file)
         let provenance = Provenance(method: step.method.rawValue, round: step.round, criterion: config.criterion.rawValue,
-                                    selection: config.selection.rawValue, reset: config.reset.rawValue, fraction: config.fraction,
+                                    selection: config.selection.rawValue, reset: config.reset.rawValue, fraction: config.fraction(round: step.round),
                                     seed: config.seed, parameters: costs.parameters, weightsKept: row.weightsKept,
                                     metric: ticket.metric, denseMetric: dense?.metric ?? ticket.metric, parent: parent,
                                     distill: step.round == 0 ? nil : config.distill)
@@ -189,7 +202,7 @@ public struct LotteryTrimmer: Sendable {
     }
 
     static func describe(_ c: TrimConfig) -> String {
-        "rounds \(c.rounds), fraction \(c.fraction), criterion \(c.criterion.rawValue), selection \(c.selection.rawValue), "
+        "rounds \(c.rounds), fraction \(c.fraction)" + (c.finalFraction.map { " (last round \($0))" } ?? "") + (c.reinitHead == true ? ", head re-initialised" : "") + ", criterion \(c.criterion.rawValue), selection \(c.selection.rawValue), "
             + "reset \(c.reset.rawValue), mode \(c.mode.rawValue), rewind epoch \(c.rewindEpoch), seed \(c.seed), min units \(c.minUnits)"
             + (c.distill.map { ", distill \($0)" } ?? "")
             + (c.training.isEmpty ? "" : ", " + c.training.keys.sorted().map { "\($0) \(c.training[$0]!)" }.joined(separator: ", "))

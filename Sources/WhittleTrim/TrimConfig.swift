@@ -28,9 +28,18 @@ public struct TrimConfig: Codable, Sendable, Equatable {
     /// Share of every ticket's training target taken from the trained dense model's outputs
     /// (knowledge distillation); nil: labels only. Optional so older checkpoints still load.
     public var distill: Double? = nil
+    /// Fraction cut in the last round instead of `fraction` (lands the last ticket on a chosen
+    /// width, e.g. the widest under 10 %); nil: `fraction`. Optional so older checkpoints still load.
+    public var finalFraction: Double? = nil
+    /// With rewind: every ticket's output layer starts from fresh weights, the rest rewound. Optional
+    /// so older checkpoints still load.
+    public var reinitHead: Bool? = nil
     /// Training options that the trainer applies, recorded so a resume cannot mix them.
     public var training: [String: String] = [:]
     public init() {}
+
+    /// The fraction of the remaining units cut in structured or masking round `round` (1...rounds).
+    public func fraction(round: Int) -> Double { round == rounds ? finalFraction ?? fraction : fraction }
 
     /// The work of a run, in order: dense, structured rounds, their re-initialised twins, masking rounds.
     public var steps: [TrimStep] {

@@ -92,6 +92,38 @@ func scratchDirectory(_ name: String) -> String {
         #expect(state.rows.map(\.widths) == ["c1:6 c2:5 d1:7", "c1:4 c2:4 d1:5", "c1:3 c2:3 d1:4"])
     }
 
+    @Test func finalFractionCutsOnlyTheLastRound() throws {
+        let dir = scratchDirectory("final")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var c = config(.structured)
+        c.selection = .local
+        c.rounds = 2
+        c.finalFraction = 0.5
+        let state = try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: randomModel(TestGraphs.cnn), resume: false)
+        // Round 1 cuts 25 % a layer as without it; round 2 half of what is left (down to min units 2).
+        #expect(state.rows.map(\.widths) == ["c1:6 c2:5 d1:7", "c1:4 c2:4 d1:5", "c1:2 c2:2 d1:2"])
+        let last = try ModelFile.read(path: dir + "/round-2.safetensors").metadata["provenance"] ?? ""
+        #expect(last.contains("\"fraction\":0.5"))
+    }
+
+    @Test func reinitHeadRestartsOnlyTheOutputLayer() throws {
+        let (a, b) = (scratchDirectory("rewound"), scratchDirectory("head"))
+        defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
+        let start = try randomModel(TestGraphs.cnn)
+        var c = config(.structured)
+        c.rounds = 1
+        _ = try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: a).run(start: start, resume: false)
+        c.reinitHead = true
+        _ = try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: b).run(start: start, resume: false)
+        let rewound = try ModelFile.read(path: a + "/checkpoint/rewind-1.safetensors")
+        let fresh = try ModelFile.read(path: b + "/checkpoint/rewind-1.safetensors")
+        #expect(rewound.tensors.keys.sorted() == fresh.tensors.keys.sorted())
+        for name in rewound.tensors.keys.sorted() {
+            if name.hasPrefix("head.") { #expect(rewound.tensors[name] != fresh.tensors[name], "\(name) kept its rewound weights") }
+            else { #expect(rewound.tensors[name] == fresh.tensors[name], "\(name) changed") }
+        }
+    }
+
     @Test func distillingRunTeachesEveryTicketWithTheTrainedDenseModel() throws {
         let dir = scratchDirectory("distil")
         defer { try? FileManager.default.removeItem(atPath: dir) }
