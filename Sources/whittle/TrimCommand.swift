@@ -27,7 +27,7 @@ struct TrimCommand: ParsableCommand {
     @Option(help: "Output directory.") var out: String
     @Option(help: "Trimming rounds.") var rounds = 8
     @Option(help: "Fraction of the remaining units removed per round.") var fraction = 0.25
-    @Flag(name: .customLong("reinit-head"), help: "With --reset rewind: re-initialise each ticket's output layer (the last layer with weights) instead of rewinding it.") var reinitHead = false
+    @Flag(name: .customLong("reinit-head"), help: "With --reset rewind: re-initialise each structured ticket's output layer (the last layer with weights) instead of rewinding it.") var reinitHead = false
     @Option(name: .customLong("final-fraction"), help: "Fraction removed in the last round instead of --fraction (to land the last ticket on a width, e.g. the widest under 10 %).") var finalFraction: Double?
     @Option(help: "Unit score: magnitude, bn, activation or mi.") var criterion: TrimCriterion = .magnitude
     @Option(name: .customLong("mi-reference"), help: "What the mi criterion compares a unit with: target or input.") var miReference: MIReference = .target
@@ -60,6 +60,7 @@ struct TrimCommand: ParsableCommand {
         guard rounds >= 1, rounds <= 100 else { throw ValidationError("--rounds must be in 1...100") }
         guard fraction > 0, fraction < 1 else { throw ValidationError("--fraction must be between 0 and 1 (exclusive)") }
         if let f = finalFraction, !(f > 0 && f < 1) { throw ValidationError("--final-fraction must be between 0 and 1 (exclusive) (got \(f))") }
+        if reinitHead && reset != .rewind { throw ValidationError("--reinit-head needs --reset rewind (with reinit every layer starts fresh already)") }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard rewindEpoch >= 0, rewindEpoch <= epochs else { throw ValidationError("--rewind-epoch must be in 0...--epochs") }
         guard distill >= 0, distill <= 1 else { throw ValidationError("--distill must be in 0...1 (got \(distill))") }

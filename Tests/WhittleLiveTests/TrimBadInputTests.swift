@@ -17,6 +17,8 @@ extension LiveTests {
             // Choosing over budget needs a budget and a cap on the weights: refused before any training.
             (["trim", "--task", "synthetic", "--graph", graph, "--budget", "0.5ms", "--measure-seconds", "1", "--allow-over-budget",
               "--out", dir.appendingPathComponent("e").path], "--allow-over-budget"),
+            (["trim", "--task", "synthetic", "--graph", graph, "--final-fraction", "1.5", "--out", dir.appendingPathComponent("f").path], "--final-fraction"),
+            (["trim", "--task", "synthetic", "--graph", graph, "--reinit-head", "--reset", "reinit", "--out", dir.appendingPathComponent("g").path], "--reinit-head"),
             (["train", "--task", "no-such-task", "--graph", graph, "--out", dir.appendingPathComponent("d.safetensors").path], "no-such-task"),
         ]
         for (arguments, mention) in cases {
@@ -25,7 +27,7 @@ extension LiveTests {
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
             #expect(lines.count == 1 && lines[0].contains(mention), "\(arguments): \(result.stderr)")
         }
-        for name in ["a", "b", "c", "d.safetensors", "e"] {
+        for name in ["a", "b", "c", "d.safetensors", "e", "f", "g"] {
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name) was created")
         }
     }
