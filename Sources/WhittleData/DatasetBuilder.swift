@@ -112,6 +112,17 @@ public struct DatasetBuilder: Sendable {
                 parameters.mixGains = try sumMix(song, name: name, targets: targets)
             }
         }
+        // Class stems are extra files: rendered with the item, or added to a cached item that lacks them.
+        var renderedClasses = false
+        if options.drumClassStems {
+            for label in DrumLabel.allCases {
+                let stem = DrumClassStems.fileName(item: name, label)
+                if !cached || !FileManager.default.fileExists(atPath: file(stem).path) {
+                    try render(DrumClassStems.song(song, only: label), parts: [.drums], to: stem)
+                    renderedClasses = true
+                }
+            }
+        }
         // Annotations are cheap and follow from the seed: always written, so a label fix (such as
         // `SoundingOctave`) reaches cached audio without rendering it again.
         for stem in Stem.allCases {
@@ -137,8 +148,8 @@ public struct DatasetBuilder: Sendable {
             durationSeconds: wav.durationSeconds,
             onsets: Dictionary(uniqueKeysWithValues: Stem.allCases.map { ($0.rawValue, annotator.onsets(song, parts: $0.parts).count) }),
             drumHits: Dictionary(uniqueKeysWithValues: DrumLabel.allCases.map { label in (label.rawValue, drumHits.filter { $0.label == label }.count) }),
-            files: files)
-        return (summary, !cached)
+            files: files + (options.drumClassStems ? DrumClassStems.fileNames(item: name) : []))
+        return (summary, !cached || renderedClasses)
     }
 
     func render(_ song: Song, parts: Set<Part>, to name: String) throws {

@@ -12,10 +12,12 @@ public struct DatasetOptions: Sendable, Codable, Equatable {
     public var drumKits: [UInt8]?
     /// Mixes summed from stems at these levels; nil: fluidsynth renders the mix in one pass.
     public var mixLevels: MixLevels?
+    /// Also render the drum part once per class (`DrumClassStems`), for per-class timbre augmentation.
+    public var drumClassStems = false
 
     public init(items: Int, seed: UInt64, soundfont: Soundfont, sampleRate: Int = 44100,
                 seconds: Double = 30, reverb: Bool = false, chorus: Bool = false, gain: Double = 0.5,
-                drumKits: [UInt8]? = nil, mixLevels: MixLevels? = nil) {
+                drumKits: [UInt8]? = nil, mixLevels: MixLevels? = nil, drumClassStems: Bool = false) {
         self.items = items
         self.seed = seed
         self.soundfont = soundfont
@@ -26,6 +28,7 @@ public struct DatasetOptions: Sendable, Codable, Equatable {
         self.gain = gain
         self.drumKits = drumKits
         self.mixLevels = mixLevels
+        self.drumClassStems = drumClassStems
     }
 
     /// The drum kit of item `index`.

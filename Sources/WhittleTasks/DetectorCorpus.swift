@@ -50,12 +50,7 @@ public enum DetectorCorpus {
 
     public static func example(directory: String, item: String, stem: String, features settings: FeatureSettings) throws -> DetectorExample {
         let base = "\(directory)/\(item).\(stem)"
-        let wav = try WavFile.read(base + ".wav")
-        let mono = (0..<wav.frameCount).map { wav.mono($0) }
-        let audio = resample(mono, from: wav.sampleRate, to: settings.sampleRate)
-        let extractor = FeatureExtractor(settings)
-        defer { extractor.deallocate() }
-        let frames = extractor.featureMatrix(of: audio)
+        let frames = try features(ofWav: base + ".wav", settings)
         let clock = FrameClock(settings)
 
         let onsetTimes = try AnnotationParsing.onsets(String(contentsOfFile: base + ".onsets.txt", encoding: .utf8))
@@ -85,6 +80,34 @@ public enum DetectorCorpus {
         }
         return DetectorExample(name: "\(item).\(stem)", features: frames, onsets: onsets, drums: drums, f0: f0,
                                onsetTimes: onsetTimes, drumTimes: drumTimes)
+    }
+
+    /// The frames of an item's drum class stems (KD, SD, HH), each cut or zero-padded to `frames`
+    /// (the drum stem's count); empty when the item has none of them. One missing of three is an error.
+    public static func drumClassFeatures(directory: String, item: String, features settings: FeatureSettings,
+                                         frames: Int) throws -> [FeatureMatrix] {
+        let paths = DrumClassStems.fileNames(item: item).map { "\(directory)/\($0)" }
+        let present = paths.filter { FileManager.default.fileExists(atPath: $0) }
+        if present.isEmpty { return [] }
+        guard present.count == paths.count else {
+            throw CorpusError(description: "\(directory): item \(item) has \(present.count) of 3 drum class stems (missing \(paths.filter { !present.contains($0) }.joined(separator: ", "))); render again with --drum-class-stems")
+        }
+        let width = settings.count
+        return try paths.map { path in
+            var values = try features(ofWav: path, settings).prefix(frames).flatMap { $0 }
+            values += [Float](repeating: 0, count: frames * width - values.count)
+            return FeatureMatrix(frames: frames, width: width, values: values)
+        }
+    }
+
+    /// The front end's frames of a sound file (mono, resampled to the feature rate).
+    public static func features(ofWav path: String, _ settings: FeatureSettings) throws -> [[Float]] {
+        let wav = try WavFile.read(path)
+        let mono = (0..<wav.frameCount).map { wav.mono($0) }
+        let audio = resample(mono, from: wav.sampleRate, to: settings.sampleRate)
+        let extractor = FeatureExtractor(settings)
+        defer { extractor.deallocate() }
+        return extractor.featureMatrix(of: audio)
     }
 
     static func mark(_ targets: inout [Float], _ frame: Int) {

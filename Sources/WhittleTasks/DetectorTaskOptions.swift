@@ -21,6 +21,11 @@ public struct DetectorTaskOptions: Sendable, Equatable {
     /// bands to 11 kHz is about 0.7 semitone there): another font's drum kit is often the same
     /// kind of sample tuned or sampled elsewhere.
     public var bandShift = 0
+    /// Onset/drums: drum stems with class renders (`whittle data --drum-class-stems`) are rebuilt
+    /// from them, each class (KD, SD, HH) under its own random equaliser (tilt and bell up to ± this
+    /// many dB) and level (± half of it), summed as mel magnitudes (0: off). A whole-crop equaliser
+    /// keeps one font's balance between its snare and its hats; another font's kit breaks it.
+    public var drumTimbreDB = 0.0
     /// Validation stems are cut to this many frames each (validation runs every epoch).
     public var validationFrames = 1500
     /// Targets sit this many frames after the onset's frame: the model sees that much audio after

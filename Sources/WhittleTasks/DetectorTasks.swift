@@ -51,7 +51,11 @@ public enum DetectorTasks {
         switch task {
         case "onset", "drums":
             let kind: EventTask.Kind = task == "onset" ? .onset : .drums
-            let train = try LogMelExample.loadParallel(directories: data, stems: stems(task), features: f, items: options.items)
+            let train = try LogMelExample.loadParallel(directories: data, stems: stems(task), features: f, items: options.items,
+                                                       drumClassStems: options.drumTimbreDB > 0)
+            if options.drumTimbreDB > 0 && !train.contains(where: { !$0.drumClasses.isEmpty }) {
+                throw CorpusError(description: "--drum-timbre-db needs drum class stems (NAME.drums-KD.wav …) in the training data; none in \(data.joined(separator: ", ")): render it with `whittle data … --drum-class-stems`")
+            }
             let val = try LogMelExample.loadParallel(directories: valid, stems: stems(task), features: f, items: options.validationItems)
             return try EventTask(kind: kind, graph: graph, features: f, training: train, validation: val, options: options)
         case "pitch":
@@ -87,8 +91,9 @@ public enum DetectorTasks {
 
 extension LogMelExample {
     /// `load`, one stem per worker (feature extraction dominates start-up).
+    /// With `drumClassStems`, drum stems whose item has the three class renders also load those.
     public static func loadParallel(directories: [String], stems: [String], features: FeatureSettings,
-                                    items: Range<Int>? = nil, workers: Int = 2) throws -> [LogMelExample] {
+                                    items: Range<Int>? = nil, workers: Int = 2, drumClassStems: Bool = false) throws -> [LogMelExample] {
         var jobs: [(String, String, String)] = []
         for dir in directories {
             for item in try DetectorCorpus.itemNames(directory: dir, items: items) { for s in stems { jobs.append((dir, item, s)) } }
@@ -98,7 +103,13 @@ extension LogMelExample {
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             for j in stride(from: w, to: work.count, by: workers) {
                 let (dir, item, stem) = work[j]
-                results.set(j, Result { LogMelExample(try DetectorCorpus.example(directory: dir, item: item, stem: stem, features: features), width: features.count) })
+                results.set(j, Result {
+                    var e = LogMelExample(try DetectorCorpus.example(directory: dir, item: item, stem: stem, features: features), width: features.count)
+                    if drumClassStems && stem == "drums" {
+                        e.drumClasses = try DetectorCorpus.drumClassFeatures(directory: dir, item: item, features: features, frames: e.features.frames)
+                    }
+                    return e
+                })
             }
         }
         return try results.values()

@@ -53,13 +53,31 @@ public struct EventTask: TrainingTask {
         func randomGains() -> [Double] {
             let level = pow(10, random.uniform(options.gainRangeDB.lowerBound, options.gainRangeDB.upperBound) / 20)
             guard options.eqDB > 0 else { return [Double](repeating: level, count: W) }
-            let d = options.eqDB, tilt = random.uniform(-d, d), bell = random.uniform(-d, d)
+            return randomCurveDB(options.eqDB).map { level * pow(10, $0 / 20) }
+        }
+        // A tilt and one bell across the bands, each up to ± d dB.
+        func randomCurveDB(_ d: Double) -> [Double] {
+            let tilt = random.uniform(-d, d), bell = random.uniform(-d, d)
             let centre = random.uniform(0, Double(W)), width = random.uniform(Double(W) / 16, Double(W) / 4)
             return (0..<W).map { b in
                 let x = (Double(b) - centre) / width
-                let dB = tilt * (Double(b) / Double(max(W - 1, 1)) - 0.5) + bell * exp(-0.5 * x * x)
-                return level * pow(10, dB / 20)
+                return tilt * (Double(b) / Double(max(W - 1, 1)) - 0.5) + bell * exp(-0.5 * x * x)
             }
+        }
+        // The crop's frames; a drum stem with class stems is rebuilt from them, each class under its
+        // own equaliser and level (--drum-timbre-db; no draw when off or without class stems, so
+        // older recipes replay bit for bit).
+        func source(_ e: LogMelExample, _ start: Int) -> ArraySlice<Float> {
+            guard options.drumTimbreDB > 0, e.drumClasses.count == 3 else { return e.features.rows(start..<(start + T)) }
+            let d = options.drumTimbreDB
+            var sum = [Float](repeating: 0, count: T * W)
+            for m in e.drumClasses {
+                let level = random.uniform(-d / 2, d / 2)
+                let gains = randomCurveDB(d).map { Float(pow(10, ($0 + level) / 20)) }
+                let rows = m.rows(start..<(start + T)), first = rows.startIndex
+                for k in 0..<(T * W) { sum[k] += gains[k % W] * Float(expm1(Double(rows[first + k]))) }
+            }
+            return sum.map { Float(log1p(Double(max($0, 0)))) }[...]
         }
         // A random shift of the crop along the mel bands (0 when --band-shift is 0; no draw then,
         // so older recipes replay bit for bit): another kit's drum is often the same sound pitched.
@@ -73,8 +91,8 @@ public struct EventTask: TrainingTask {
             if mixed {
                 let (s2, start2) = partners[i]
                 let e2 = training[s2], gains2 = randomGains(), shift2 = randomShift()
-                let a = shifted(e.features.rows(start..<(start + T)), by: shift, bands: W)
-                let b = shifted(e2.features.rows(start2..<(start2 + T)), by: shift2, bands: W)
+                let a = shifted(source(e, start), by: shift, bands: W)
+                let b = shifted(source(e2, start2), by: shift2, bands: W)
                 for (k, (va, vb)) in zip(a, b).enumerated() {
                     let band = k % W
                     x.append(Float(log1p(gains[band] * expm1(Double(va)) + gains2[band] * expm1(Double(vb)))))
@@ -84,7 +102,7 @@ public struct EventTask: TrainingTask {
                 for t in start2..<(start2 + T) { target(e2, frame: t, into: &yb) }
                 for (p, q) in zip(ya, yb) { y.append(max(p, q)) }
             } else {
-                for (k, v) in shifted(e.features.rows(start..<(start + T)), by: shift, bands: W).enumerated() {
+                for (k, v) in shifted(source(e, start), by: shift, bands: W).enumerated() {
                     x.append(logMelAtGain(v, Float(gains[k % W])))
                 }
                 for t in start..<(start + T) { target(e, frame: t, into: &y) }

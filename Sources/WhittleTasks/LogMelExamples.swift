@@ -9,6 +9,9 @@ public struct LogMelExample: Sendable {
     public var drums: [Float]
     public var onsetTimes: [Double]
     public var drumTimes: [[Double]]
+    /// Drum stems rendered with `--drum-class-stems`: the KD, SD and HH renders' frames, cut or
+    /// padded to `features.frames` (empty otherwise, and for other stems).
+    public var drumClasses: [FeatureMatrix] = []
 
     public init(_ e: DetectorExample, width: Int) {
         name = e.name

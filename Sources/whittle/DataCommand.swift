@@ -28,6 +28,8 @@ struct DataCommand: ParsableCommand {
     @Option(help: "Items rendered in parallel (one fluidsynth process each).") var jobs: Int = 2
     @Option(name: .customLong("drum-kits"), help: "Drum kits (programs on the drum channel) the items cycle through, e.g. 0,8,16,24,25,32,40 (default: the standard kit 0).") var drumKits: String?
 
+    @Flag(name: .customLong("drum-class-stems"), help: "Also render the drum part once per class (NAME.drums-KD|SD|HH.wav), for `whittle train --drum-timbre-db`; adds them to cached items.") var drumClassStems = false
+
     @Option(name: .customLong("mix-levels"), help: "Sum each mix from its stems with the accompaniment at these levels relative to the melody (RMS over the item, dB, drawn per item), e.g. chords=-6:0,drums=-3:3 (default: fluidsynth renders the mix in one pass, at the patches' own levels).") var mixLevels: String?
 
     func run() throws {
@@ -61,7 +63,7 @@ struct DataCommand: ParsableCommand {
         }
         let options = DatasetOptions(items: items, seed: seed, soundfont: font, sampleRate: rate,
                                      seconds: seconds, reverb: reverb, chorus: chorus, gain: gain, drumKits: kits,
-                                     mixLevels: levels)
+                                     mixLevels: levels, drumClassStems: drumClassStems)
         let builder = DatasetBuilder(options: options, outputDirectory: URL(fileURLWithPath: out),
                                      fluidsynth: fluidsynth, jobs: jobs)
         let showProgress = isatty(STDERR_FILENO) != 0

@@ -99,6 +99,41 @@ struct RenderTimingTests {
         #expect(rendered.value == 2)
     }
 
+    /// --drum-class-stems: the drum part rendered once per class (KD, SD, HH) adds up to the drum stem
+    /// (reverb and chorus on: fluidsynth mixes linearly); each class stem sounds; a cached item without
+    /// them gets only the class stems rendered, its other audio untouched.
+    @Test func drumClassStemsAddUpToTheDrumStem() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fluidsynth = FluidSynthRenderer.findExecutable()!
+        let plain = DatasetOptions(items: 1, seed: 5, soundfont: Soundfont("timgm"), sampleRate: 22050, seconds: 4, reverb: true, chorus: true)
+        try DatasetBuilder(options: plain, outputDirectory: dir, fluidsynth: fluidsynth).build()
+        func samples(_ name: String) throws -> [Float] { try WavFile.read(dir.appendingPathComponent(name).path).samples }
+        let drums = try samples("item-0000.drums.wav")
+        var split = plain
+        split.drumClassStems = true
+        let rendered = RenderCounter()
+        let summary = try DatasetBuilder(options: split, outputDirectory: dir, fluidsynth: fluidsynth).build { rendered.set($0.rendered) }
+        #expect(rendered.value == 1)
+        #expect(try samples("item-0000.drums.wav") == drums, "the drum stem is not rendered again")
+        #expect(summary[0].files.contains("item-0000.drums-SD.wav"))
+        let classes = try DrumLabel.allCases.map { try samples(DrumClassStems.fileName(item: "item-0000", $0)) }
+        let energy = drums.reduce(0.0) { $0 + Double($1 * $1) }
+        #expect(energy > 1)
+        var residual = 0.0
+        for i in 0..<drums.count {
+            let sum = classes.reduce(Float(0)) { $0 + (i < $1.count ? $1[i] : 0) }
+            residual += Double((sum - drums[i]) * (sum - drums[i]))
+        }
+        #expect(residual < 1e-3 * energy, "residual \(residual) against energy \(energy)")
+        for (label, c) in zip(DrumLabel.allCases, classes) {
+            #expect(c.reduce(0.0) { $0 + Double($1 * $1) } > 0.002 * energy, "\(label) stem silent")
+        }
+        let again = RenderCounter()
+        try DatasetBuilder(options: split, outputDirectory: dir, fluidsynth: fluidsynth).build { again.set($0.rendered) }
+        #expect(again.value == 0)
+    }
+
     /// --drum-kits: item i plays kit i mod count. Same song and labels, other drum sounds (rendered by
     /// fluidsynth from the kit's program on the drum channel); the standard kit keeps old caches valid.
     @Test func drumKitsChangeTheDrumSoundsNotTheLabels() throws {

@@ -64,6 +64,34 @@ import WhittleTrain
         }
     }
 
+    /// Class stems load beside their drum stem, cut or padded to its frames; an item with some but
+    /// not all three is an error naming the missing file; an item with none loads without them.
+    @Test func drumClassStemsLoadAlignedOrNameWhatIsMissing() throws {
+        let dir = NSTemporaryDirectory() + "whittle-classes-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let rate = 16000
+        let burst = (0..<rate).map { Float(sin(Double($0) * 0.3)) * ($0 % 4000 < 400 ? 0.5 : 0) }
+        try writeWav(burst, rate: rate, path: dir + "/item-0000.drums.wav")
+        try "0.0\n".write(toFile: dir + "/item-0000.drums.onsets.txt", atomically: true, encoding: .utf8)
+        try #"{"items":[{"name":"item-0000"}]}"#.write(toFile: dir + "/manifest.json", atomically: true, encoding: .utf8)
+        let plain = try LogMelExample.loadParallel(directories: [dir], stems: ["drums"], features: settings, drumClassStems: true)
+        #expect(plain.count == 1 && plain[0].drumClasses.isEmpty)
+        // KD: the burst, longer than the stem; SD silent and shorter; HH missing at first.
+        try writeWav(burst + burst, rate: rate, path: dir + "/item-0000.drums-KD.wav")
+        try writeWav([Float](repeating: 0, count: rate / 2), rate: rate, path: dir + "/item-0000.drums-SD.wav")
+        #expect { try LogMelExample.loadParallel(directories: [dir], stems: ["drums"], features: settings, drumClassStems: true) }
+            throws: { "\($0)".contains("item-0000.drums-HH.wav") && "\($0)".contains("2 of 3") }
+        try writeWav([Float](repeating: 0, count: rate), rate: rate, path: dir + "/item-0000.drums-HH.wav")
+        let e = try LogMelExample.loadParallel(directories: [dir], stems: ["drums"], features: settings, drumClassStems: true)[0]
+        #expect(e.drumClasses.count == 3)
+        #expect(e.drumClasses.allSatisfy { $0.frames == e.features.frames && $0.width == e.features.width })
+        #expect(zip(e.drumClasses[0].values, e.features.values).allSatisfy { abs($0 - $1) < 1e-5 }, "KD is the stem")
+        #expect(e.drumClasses[1].values.allSatisfy { $0 == 0 })
+        // Without the option nothing extra loads.
+        #expect(try LogMelExample.loadParallel(directories: [dir], stems: ["drums"], features: settings)[0].drumClasses.isEmpty)
+    }
+
     func writeWav(_ x: [Float], rate: Int, path: String) throws {
         var d = Data()
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }

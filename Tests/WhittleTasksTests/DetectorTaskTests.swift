@@ -207,6 +207,56 @@ import WhittleTrain
         #expect(seen.count == (shift == 0 ? 1 : 2 * shift + 1), "shifts seen \(seen.sorted())")
     }
 
+    /// --drum-timbre-db: a drum stem with class stems is rebuilt as the sum of its classes, each under
+    /// its own smooth gain curve (the same in every frame of a crop) within ± 1.5 × the option; the
+    /// targets stay; at a vanishing range the rebuilt crop is the drum stem itself (the classes add up);
+    /// a stem without class stems is untouched and draws nothing.
+    @Test func drumTimbreRebuildsDrumStemsFromTheirClasses() throws {
+        let frames = 300, bands = 64
+        // Drum stem: value 1 in every band; KD carries bands 0..<20, SD 20..<40, HH 40..<64.
+        let rows = [[Float]](repeating: [Float](repeating: 1, count: bands), count: frames)
+        var onsets = [Float](repeating: 0, count: frames)
+        for t in stride(from: 7, to: frames, by: 23) { onsets[t] = 1 }
+        var drums = LogMelExample(DetectorExample(name: "d", features: rows, onsets: onsets, drums: rows.map { _ in [0, 0, 0] }, f0: [],
+                                                  onsetTimes: [], drumTimes: [[], [], []]), width: bands)
+        let plain = drums
+        drums.drumClasses = [0..<20, 20..<40, 40..<64].map { r in
+            FeatureMatrix(frames: frames, width: bands, values: (0..<(frames * bands)).map { r.contains($0 % bands) ? 1 : 0 })
+        }
+        let graph = try ModelGraph.parse(json: String(contentsOfFile: Self.graphPath("onset-dense.json"), encoding: .utf8))
+        func batch(_ e: LogMelExample, db: Double) throws -> Batch {
+            var o = DetectorTaskOptions()
+            o.cropFrames = 20; o.cropsPerEpoch = 16; o.gainRangeDB = 0...0; o.drumTimbreDB = db
+            return try EventTask(kind: .onset, graph: graph, features: mel, training: [e], validation: [e], options: o)
+                .trainingBatches(epoch: 1, seed: 5)[0]
+        }
+        let off = try batch(plain, db: 0), timbred = try batch(drums, db: 6)
+        #expect(try batch(plain, db: 6) == off, "a stem without class stems is untouched")
+        #expect(timbred.targets == off.targets)
+        let x = timbred.inputs["mel"]!.values
+        var classSpread: [Double] = []
+        for s in 0..<16 {
+            let dB = (0..<bands).map { 20 * log10(expm1(Double(x[s * 20 * bands + $0])) / expm1(1)) }
+            for t in 1..<20 {
+                for b in 0..<bands { #expect(abs(x[(s * 20 + t) * bands + b] - x[s * 20 * bands + b]) < 1e-5) }
+            }
+            #expect(dB.allSatisfy { abs($0) <= 1.5 * 6 + 1e-3 }, "crop \(s): \(dB)")
+            // Each class its own curve: the gain jumps where one class's bands end and the next
+            // begin, by more than it steps anywhere inside a class (one curve for the whole crop would not).
+            var inside = 0.0
+            for b in 1..<bands where b != 20 && b != 40 { inside = max(inside, abs(dB[b] - dB[b - 1])) }
+            let boundary: Double = max(abs(dB[20] - dB[19]), abs(dB[40] - dB[39]))
+            classSpread.append(boundary - inside)
+        }
+        #expect(classSpread.filter { $0 > 0.5 }.count >= 12, "boundary jumps over inner steps \(classSpread)")
+        // Classes that each hold a third of the stem add back up to it.
+        var thirds = plain
+        thirds.drumClasses = (0..<3).map { _ in FeatureMatrix(frames: frames, width: bands,
+                                                             values: [Float](repeating: Float(log1p(expm1(1.0) / 3)), count: frames * bands)) }
+        let summed = try batch(thirds, db: 1e-6).inputs["mel"]!.values
+        #expect(zip(summed, off.inputs["mel"]!.values).allSatisfy { abs($0 - $1) < 1e-4 })
+    }
+
     /// Folding per-class thresholds into the output bias: p' ≥ 0.5 exactly where p ≥ θ.
     @Test func foldedThresholdsActAtOneHalf() throws {
         let graph = try ModelGraph.parse(json: #"{"inputs":[{"name":"x","shape":[4]}],"outputs":["y"],"nodes":[{"name":"y","op":"dense","inputs":["x"],"units":3,"activation":"sigmoid"}]}"#)
