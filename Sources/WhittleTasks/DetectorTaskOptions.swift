@@ -26,6 +26,9 @@ public struct DetectorTaskOptions: Sendable, Equatable {
     /// many dB) and level (± half of it), summed as mel magnitudes (0: off). A whole-crop equaliser
     /// keeps one font's balance between its snare and its hats; another font's kit breaks it.
     public var drumTimbreDB = 0.0
+    /// With --drum-timbre-db: each class also rings longer, its bands fed back frame to frame at a
+    /// random rate in 0...this per crop (0: off); another font's hats or snares decay more slowly.
+    public var drumDecay = 0.0
     /// Validation stems are cut to this many frames each (validation runs every epoch).
     public var validationFrames = 1500
     /// Targets sit this many frames after the onset's frame: the model sees that much audio after

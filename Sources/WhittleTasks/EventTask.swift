@@ -74,8 +74,16 @@ public struct EventTask: TrainingTask {
             for m in e.drumClasses {
                 let level = random.uniform(-d / 2, d / 2)
                 let gains = randomCurveDB(d).map { Float(pow(10, ($0 + level) / 20)) }
-                let rows = m.rows(start..<(start + T)), first = rows.startIndex
-                for k in 0..<(T * W) { sum[k] += gains[k % W] * Float(expm1(Double(rows[first + k]))) }
+                // Optionally a longer ring: each band fed back into itself at a random rate per class
+                // (--drum-decay; from a few frames before the crop so that it starts settled).
+                let rho = Float(options.drumDecay > 0 ? random.uniform(0, options.drumDecay) : 0)
+                var ring = [Float](repeating: 0, count: W)
+                for t in (rho > 0 ? max(0, start - 16) : start)..<(start + T) {
+                    for b in 0..<W {
+                        ring[b] = gains[b] * Float(expm1(Double(m.values[t * W + b]))) + rho * ring[b]
+                        if t >= start { sum[(t - start) * W + b] += ring[b] }
+                    }
+                }
             }
             return sum.map { Float(log1p(Double(max($0, 0)))) }[...]
         }

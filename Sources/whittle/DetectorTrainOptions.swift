@@ -25,6 +25,7 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(name: .customLong("eq-db"), help: "Random equaliser per crop (tilt + one bell), up to ± this many dB (0: off; pitch: on the audio).") var eqDB: Double = 0
     @Option(name: .customLong("band-shift"), help: "Onset/drums: move each crop by a random number of mel bands up to ± this many (0: off), like pitching its sounds.") var bandShift: Int = 0
     @Option(name: .customLong("drum-timbre-db"), help: "Onset/drums: rebuild drum stems from their class stems (`whittle data --drum-class-stems`), each of KD, SD, HH under its own random equaliser up to ± this many dB and level ± half of it (0: off).") var drumTimbreDB: Double = 0
+    @Option(name: .customLong("drum-decay"), help: "With --drum-timbre-db: each class also rings longer, fed back frame to frame at a random rate up to this (0...0.9; 0: off).") var drumDecay: Double = 0
     @Option(name: .customLong("data-items"), help: "Detector tasks: only items FIRST..<END of each training directory (e.g. 0..<20).") var dataItems: String?
 
     static func list(_ s: String?) -> [String] { (s ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty } }
@@ -37,6 +38,7 @@ struct DetectorTrainOptions: ParsableArguments {
         o.eqDB = eqDB
         o.bandShift = bandShift
         o.drumTimbreDB = drumTimbreDB
+        o.drumDecay = drumDecay
         if let r = dataItems {
             let p = r.components(separatedBy: "..<").compactMap { Int($0) }
             if p.count == 2, p[0] < p[1] { o.items = p[0]..<p[1] }
@@ -59,6 +61,8 @@ struct DetectorTrainOptions: ParsableArguments {
         if !(0...16).contains(bandShift) { throw ValidationError("--band-shift must be in 0...16 bands (got \(bandShift))") }
         if name == "pitch" && bandShift != 0 { throw ValidationError("--band-shift applies to onset and drums only") }
         if !(0...24).contains(drumTimbreDB) { throw ValidationError("--drum-timbre-db must be in 0...24 dB (got \(drumTimbreDB))") }
+        if !(0...0.9).contains(drumDecay) { throw ValidationError("--drum-decay must be in 0...0.9 (got \(drumDecay))") }
+        if drumDecay > 0 && drumTimbreDB == 0 { throw ValidationError("--drum-decay needs --drum-timbre-db (it acts on the class stems)") }
         if name == "pitch" && drumTimbreDB != 0 { throw ValidationError("--drum-timbre-db applies to onset and drums only") }
         if !(0...1).contains(mixProbability) { throw ValidationError("--mix-probability must be in 0...1 (got \(mixProbability))") }
         return try DetectorTasks.named(name, graph: graph, data: train, valid: val, options: taskOptions(task: name), hop: hop, fftSize: frameSize,

@@ -257,6 +257,45 @@ import WhittleTrain
         #expect(zip(summed, off.inputs["mel"]!.values).allSatisfy { abs($0 - $1) < 1e-4 })
     }
 
+    /// --drum-decay: each class rings on, every band fed back at one random rate per class and crop
+    /// within 0...the option; off, a class sounds only where its stem does.
+    @Test(arguments: [0.0, 0.8])
+    func drumDecayRingsEachClassAtOneRate(decay: Double) throws {
+        let frames = 300, bands = 64
+        let rows = [[Float]](repeating: [Float](repeating: 1, count: bands), count: frames)
+        var e = LogMelExample(DetectorExample(name: "d", features: rows, onsets: [Float](repeating: 0, count: frames),
+                                              drums: rows.map { _ in [0, 0, 0] }, f0: [], onsetTimes: [], drumTimes: [[], [], []]), width: bands)
+        // KD: a hit every 10 frames in bands 0..<20; SD and HH silent.
+        let kd = (0..<(frames * bands)).map { ($0 / bands) % 10 == 0 && $0 % bands < 20 ? Float(log1p(100.0)) : 0 }
+        e.drumClasses = [FeatureMatrix(frames: frames, width: bands, values: kd)]
+            + (0..<2).map { _ in FeatureMatrix(frames: frames, width: bands, values: [Float](repeating: 0, count: frames * bands)) }
+        let graph = try ModelGraph.parse(json: String(contentsOfFile: Self.graphPath("onset-dense.json"), encoding: .utf8))
+        var o = DetectorTaskOptions()
+        o.cropFrames = 20; o.cropsPerEpoch = 16; o.gainRangeDB = 0...0; o.drumTimbreDB = 1e-6; o.drumDecay = decay
+        let x = try EventTask(kind: .onset, graph: graph, features: mel, training: [e], validation: [e], options: o)
+            .trainingBatches(epoch: 1, seed: 5)[0].inputs["mel"]!.values.map { expm1(Double($0)) }
+        var rates = Set<Int>()
+        for s in 0..<16 {
+            let crop = Array(x[(s * 20 * bands)..<((s + 1) * 20 * bands)])
+            #expect(crop.enumerated().allSatisfy { $0.offset % bands < 20 || $0.element == 0 }, "only KD's bands sound")
+            // Between hits a band falls by the same factor every frame, in every band of the class.
+            var ratios: [Double] = []
+            for t in 1..<20 {
+                for b in 0..<20 where crop[(t - 1) * bands + b] > 1e-3 && crop[t * bands + b] < crop[(t - 1) * bands + b] {
+                    ratios.append(crop[t * bands + b] / crop[(t - 1) * bands + b])
+                }
+            }
+            if decay == 0 {
+                #expect(crop.allSatisfy { $0 == 0 || abs($0 - 100) < 0.01 }, "no ring when off")
+            } else if let r = ratios.first {
+                #expect(ratios.allSatisfy { abs($0 - r) < 1e-3 }, "crop \(s): one rate, got \(ratios.min()!)...\(ratios.max()!)")
+                #expect(r <= decay + 1e-3)
+                rates.insert(Int(r * 1000))
+            }
+        }
+        if decay > 0 { #expect(rates.count >= 8, "rates \(rates.sorted())") }
+    }
+
     /// Folding per-class thresholds into the output bias: p' ≥ 0.5 exactly where p ≥ θ.
     @Test func foldedThresholdsActAtOneHalf() throws {
         let graph = try ModelGraph.parse(json: #"{"inputs":[{"name":"x","shape":[4]}],"outputs":["y"],"nodes":[{"name":"y","op":"dense","inputs":["x"],"units":3,"activation":"sigmoid"}]}"#)
