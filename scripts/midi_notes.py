@@ -1,10 +1,15 @@
-"""Notes of a standard MIDI file, for the analysis scripts (pitch-confusions, drum-confusions).
+"""Notes of a standard MIDI file, for the analysis scripts (pitch-confusions, drum-confusions, drum-misses).
 The items' MIDI (`whittle data`) has the melody on channel 0, chords on 1, drums on 9."""
 import struct
 
 
 def notes_of(path):
     """(channel, key, on s, off s) of every note in a standard MIDI file (tempo map applied)."""
+    return [n[:4] for n in notes_with_velocity(path)]
+
+
+def notes_with_velocity(path):
+    """(channel, key, on s, off s, velocity) of every note."""
     b = open(path, "rb").read()
     _, ntracks, division = struct.unpack(">HHH", b[8:14])
     i, tracks, tempos = 14, [], [(0, 500000)]
@@ -40,7 +45,8 @@ def notes_of(path):
     for events in tracks:
         sounding = {}
         for tick, kind, ch, data in events:
-            if kind == 0x90 and data[1] > 0: sounding[(ch, data[0])] = seconds(tick)
+            if kind == 0x90 and data[1] > 0: sounding[(ch, data[0])] = (seconds(tick), data[1])
             elif kind in (0x80, 0x90) and (ch, data[0]) in sounding:
-                notes.append((ch, data[0], sounding.pop((ch, data[0])), seconds(tick)))
+                on, velocity = sounding.pop((ch, data[0]))
+                notes.append((ch, data[0], on, seconds(tick), velocity))
     return notes

@@ -113,7 +113,11 @@ public struct DatasetBuilder: Sendable {
             }
         }
         // Class stems are extra files: rendered with the item, or added to a cached item that lacks them.
+        // An item rendered again without them loses old ones, which would no longer add up to its drums.
         var renderedClasses = false
+        if !cached && !options.drumClassStems {
+            for stem in DrumClassStems.fileNames(item: name) { try? FileManager.default.removeItem(at: file(stem)) }
+        }
         if options.drumClassStems {
             for label in DrumLabel.allCases {
                 let stem = DrumClassStems.fileName(item: name, label)

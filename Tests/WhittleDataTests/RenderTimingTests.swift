@@ -132,6 +132,14 @@ struct RenderTimingTests {
         let again = RenderCounter()
         try DatasetBuilder(options: split, outputDirectory: dir, fluidsynth: fluidsynth).build { again.set($0.rendered) }
         #expect(again.value == 0)
+        // Rendered again (another gain) without the option: the old class stems, which no longer add
+        // up to the new drum stem, are gone.
+        var regained = plain
+        regained.gain = 0.4
+        try DatasetBuilder(options: regained, outputDirectory: dir, fluidsynth: fluidsynth).build()
+        for name in DrumClassStems.fileNames(item: "item-0000") {
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "stale \(name)")
+        }
     }
 
     /// --drum-kits: item i plays kit i mod count. Same song and labels, other drum sounds (rendered by
