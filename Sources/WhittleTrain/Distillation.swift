@@ -2,13 +2,19 @@
 // and a teacher's outputs (the dense parent), which carry more than the labels do (how sure the
 // parent is, what a hat that sounds like a snare looks like to it). Hinton et al. 2015; with BCE
 // outputs the blend is itself a valid soft target, so the task's loss stays as it is.
+// Several teachers (the same recipe under several seeds) teach their mean output: an ensemble
+// averages away what each seed learned by chance, and one network of the original size learns it.
 
-/// A teacher and how much of each training target it supplies.
+/// The teachers and how much of each training target they supply.
 public struct Distillation: Sendable {
-    public var teacher: ModelFile
-    /// Share of the target from the teacher's output, in (0, 1]; the rest from the labels.
+    /// One or more teachers with the same outputs; their outputs are averaged.
+    public var teachers: [ModelFile]
+    /// Share of the target from the teachers' output, in (0, 1]; the rest from the labels.
     public var weight: Float
-    public init(teacher: ModelFile, weight: Float) { self.teacher = teacher; self.weight = weight }
+    public init(teacher: ModelFile, weight: Float) { self.teachers = [teacher]; self.weight = weight }
+    public init(teachers: [ModelFile], weight: Float) { self.teachers = teachers; self.weight = weight }
+    /// The single teacher (the trim tool's dense parent); the first of an ensemble.
+    public var teacher: ModelFile { teachers[0] }
 }
 
 /// `base` with every training target blended with the teacher's output on the same inputs.
@@ -22,7 +28,15 @@ public struct DistilledTask: TrainingTask {
         guard distillation.weight > 0, distillation.weight <= 1 else {
             throw TrainError("distillation weight must be in (0, 1] (got \(distillation.weight))")
         }
-        for output in distillation.teacher.graph.outputs {
+        guard let first = distillation.teachers.first else { throw TrainError("distillation needs at least one teacher") }
+        for (i, t) in distillation.teachers.enumerated() {
+            guard Set(t.graph.outputs) == Set(first.graph.outputs),
+                  t.graph.inputs.map(\.name) == first.graph.inputs.map(\.name),
+                  t.graph.inputs.map(\.shape) == first.graph.inputs.map(\.shape) else {
+                throw TrainError("distillation: teacher \(i + 1) has other inputs or outputs than teacher 1 (\(t.graph.outputs) vs \(first.graph.outputs))")
+            }
+        }
+        for output in first.graph.outputs {
             switch base.loss(output: output) {
             case .bce, .pitchCrossEntropy: break
             case .spectral, .mse: throw TrainError("distillation: output '\(output)' has no probability target to blend")
@@ -38,12 +52,11 @@ public struct DistilledTask: TrainingTask {
     static let teacherChunk = 64
 
     public func trainingBatches(epoch: Int, seed: UInt64) throws -> [Batch] {
-        let teacher = try TrainGraph(distillation.teacher)
-        let parameters = distillation.teacher.tensors.mapValues(\.values)
+        let teachers = try distillation.teachers.map { (try TrainGraph($0), $0.tensors.mapValues(\.values)) }
         return try base.trainingBatches(epoch: epoch, seed: seed).map { batch in
             let chunks = try stride(from: 0, to: batch.count, by: Self.teacherChunk).map { start in
                 let part = batch.slice(start..<min(start + Self.teacherChunk, batch.count))
-                let outputs = try teacher.forward(part.inputs.mapValues(Seq.init), parameters, training: false)
+                let outputs = try Self.meanOutputs(teachers, part)
                 var blended = part
                 for (name, labels) in part.targets {
                     guard let taught = outputs[name] else { throw TrainError("distillation: the teacher has no output '\(name)'") }
@@ -53,6 +66,24 @@ public struct DistilledTask: TrainingTask {
             }
             return chunks.count == 1 ? chunks[0] : Batch.joined(chunks)
         }
+    }
+
+    /// The teachers' outputs on `batch`, averaged over the teachers.
+    static func meanOutputs(_ teachers: [(TrainGraph, Parameters)], _ batch: Batch) throws -> [String: Seq] {
+        var sum: [String: Seq] = [:]
+        for (graph, parameters) in teachers {
+            let outputs = try graph.forward(batch.inputs.mapValues(Seq.init), parameters, training: false)
+            for name in graph.graph.outputs {
+                let o = outputs[name]!
+                guard var s = sum[name] else { sum[name] = o; continue }
+                guard s.data.count == o.data.count else { throw TrainError("distillation: the teachers' '\(name)' outputs differ in size") }
+                for i in s.data.indices { s.data[i] += o.data[i] }
+                sum[name] = s
+            }
+        }
+        guard teachers.count > 1 else { return sum }
+        let scale = 1 / Float(teachers.count)
+        return sum.mapValues { s in var m = s; for i in m.data.indices { m.data[i] *= scale }; return m }
     }
 
     public func validationBatches() throws -> [Batch] { try base.validationBatches() }

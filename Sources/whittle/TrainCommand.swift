@@ -33,6 +33,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Resume from the checkpoint in --checkpoints.") var resume = false
     @Option(help: "Data-parallel worker threads.") var threads: Int = 2
     @Option(name: .customLong("blas-threads"), help: "OpenBLAS threads per GEMM.") var blasThreads: Int = 1
+    @Option(help: "Teacher model files (comma-separated; several are averaged, e.g. one recipe under several seeds): training targets blend in their outputs (with --distill).") var teacher: String?
+    @Option(help: "Share of every training target taken from the teachers' mean output, in (0, 1] (with --teacher).") var distill: Float?
     @OptionGroup(title: "Detector tasks (onset, drums, pitch)") var detector: DetectorTrainOptions
 
     func run() throws {
@@ -55,12 +57,23 @@ struct TrainCommand: ParsableCommand {
         options.seed = seed; options.rewindEpoch = rewindEpoch; options.patience = patience
         options.checkpointDirectory = checkpoints; options.resume = resume
         options.threads = threads; options.blasThreads = blasThreads
-        let trainingTask: TrainingTask
+        let baseTask: TrainingTask, trainingTask: TrainingTask
+        var teacherNote: String?
         do {
             try options.validate()
-            trainingTask = try detector.task(task, graph: model.graph) ?? TrainingTasks.named(task, graph: model.graph, seed: seed)
+            baseTask = try detector.task(task, graph: model.graph) ?? TrainingTasks.named(task, graph: model.graph, seed: seed)
             _ = try TrainGraph(model)
-        } catch { throw usage("\(error)") }
+            let teachers = DetectorTrainOptions.list(teacher)
+            switch (teachers.isEmpty, distill) {
+            case (true, nil): trainingTask = baseTask
+            case (false, let w?):
+                let files = try teachers.map { try TeacherCheck.read($0, for: baseTask, student: model.graph) }
+                trainingTask = try DistilledTask(baseTask, Distillation(teachers: files, weight: w))
+                teacherNote = TeacherCheck.note(paths: teachers, weight: w)
+            case (true, _?): throw usage("--distill needs --teacher MODEL[,MODEL...]")
+            case (false, nil): throw usage("--teacher needs --distill W (the teachers' share of each target, e.g. 0.5)")
+            }
+        } catch let e as ExitCode { throw e } catch { throw usage("\(error)") }
 
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) != 0)
         let outcome: TrainOutcome
@@ -72,7 +85,9 @@ struct TrainCommand: ParsableCommand {
         }
         bar.finish()
         do {
-            try DetectorFinish.finish(outcome.model, task: trainingTask).write(path: out)
+            var finished = try DetectorFinish.finish(outcome.model, task: baseTask)
+            if let teacherNote { finished.metadata["distillation"] = teacherNote }
+            try finished.write(path: out)
             if let rewind = outcome.rewind { try rewind.write(path: rewindPath(out)) }
         } catch { throw Failure.exit("\(error)", code: 1) }
         for h in outcome.history { print(String(format: "epoch %3d  loss %.4f  validation %.4f", h.epoch, h.loss, h.metric)) }

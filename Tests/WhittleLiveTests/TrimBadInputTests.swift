@@ -7,6 +7,7 @@ extension LiveTests {
         let dir = try Live.scratch("trim-bad")
         let whittle = try Live.whittle()
         let graph = Live.root.appendingPathComponent("Models/graphs/synthetic-onset.json").path
+        let onset = Live.root.appendingPathComponent("Models/onset.safetensors").path
         let badProfile = dir.appendingPathComponent("old.json")
         try #"{"version": 999, "machine": {}}"#.write(to: badProfile, atomically: true, encoding: .utf8)
         let cases: [([String], String)] = [
@@ -20,6 +21,13 @@ extension LiveTests {
             (["trim", "--task", "synthetic", "--graph", graph, "--final-fraction", "1.5", "--out", dir.appendingPathComponent("f").path], "--final-fraction"),
             (["trim", "--task", "synthetic", "--graph", graph, "--reinit-head", "--reset", "reinit", "--out", dir.appendingPathComponent("g").path], "--reinit-head"),
             (["train", "--task", "no-such-task", "--graph", graph, "--out", dir.appendingPathComponent("d.safetensors").path], "no-such-task"),
+            // A teacher must hear what the student hears, and --teacher and --distill come together.
+            (["train", "--task", "synthetic", "--graph", graph, "--teacher", onset, "--distill", "0.5",
+              "--out", dir.appendingPathComponent("h.safetensors").path], "teacher \(onset): inputs"),
+            (["train", "--task", "synthetic", "--graph", graph, "--teacher", dir.appendingPathComponent("none.safetensors").path,
+              "--distill", "0.5", "--out", dir.appendingPathComponent("h.safetensors").path], "none.safetensors"),
+            (["train", "--task", "synthetic", "--graph", graph, "--teacher", onset, "--out", dir.appendingPathComponent("h.safetensors").path], "--distill"),
+            (["train", "--task", "synthetic", "--graph", graph, "--distill", "0.5", "--out", dir.appendingPathComponent("h.safetensors").path], "--teacher"),
         ]
         for (arguments, mention) in cases {
             let result = try Live.run(whittle, arguments, timeout: 60, in: dir)
@@ -27,7 +35,7 @@ extension LiveTests {
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
             #expect(lines.count == 1 && lines[0].contains(mention), "\(arguments): \(result.stderr)")
         }
-        for name in ["a", "b", "c", "d.safetensors", "e", "f", "g"] {
+        for name in ["a", "b", "c", "d.safetensors", "e", "f", "g", "h.safetensors"] {
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name) was created")
         }
     }

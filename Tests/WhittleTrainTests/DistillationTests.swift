@@ -37,6 +37,35 @@ struct FixedTask: TrainingTask {
         #expect(try taught.validationBatches() == task.validationBatches())
     }
 
+    @Test func anEnsembleTeachesTheMeanOfItsTeachersOutputs() throws {
+        let g = try graph(tinyGraph), task = try tinyTask(g)
+        let teachers = try [3, 4, 5].map { try initialize(g, seed: $0) }
+        let taught = try DistilledTask(task, Distillation(teachers: teachers, weight: 1))
+        let labels = try task.trainingBatches(epoch: 1, seed: 7), blended = try taught.trainingBatches(epoch: 1, seed: 7)
+        #expect(labels.count == blended.count)
+        var fromFirst: Float = 0
+        for (l, b) in zip(labels, blended) {
+            let outs = try teachers.map {
+                try TrainGraph($0).forward(l.inputs.mapValues(Seq.init), parameters($0), training: false)["y"]!.data
+            }
+            let t = b.targets["y"]!.values
+            #expect(t.count == outs[0].count)
+            for i in t.indices {
+                #expect(abs(t[i] - (outs[0][i] + outs[1][i] + outs[2][i]) / 3) < 1e-5)
+                fromFirst = max(fromFirst, abs(t[i] - outs[0][i]))
+            }
+        }
+        #expect(fromFirst > 0.01)   // the others' outputs really moved the mean away from the first's
+    }
+
+    @Test func teachersWithOtherOutputsAreRefused() throws {
+        let g = try graph(tinyGraph), task = try tinyTask(g)
+        let other = try initialize(try graph(#"{"inputs": [{"name": "x", "shape": [8]}], "outputs": ["z"], "nodes": [{"name": "z", "op": "dense", "inputs": ["x"], "units": 1, "activation": "sigmoid"}]}"#), seed: 1)
+        #expect { try DistilledTask(task, Distillation(teachers: [initialize(g, seed: 3), other], weight: 0.5)) }
+            throws: { "\($0)".contains("teacher 2") }
+        #expect(throws: TrainError.self) { try DistilledTask(task, Distillation(teachers: [], weight: 0.5)) }
+    }
+
     @Test func anEpochInOneBatchIsTaughtInChunksWithTheSameTargets() throws {
         // A task that hands over a whole epoch as one batch (as pitch does) goes through the teacher
         // in chunks; each sequence must still be blended with its own output.
