@@ -28,7 +28,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Tolerance window in seconds.") var window: Double = OnsetEvaluation.defaultWindow
     @Flag(help: "Machine-readable JSON output.") var json = false
     @Flag(help: "Print only the total F, P and R (summed counts) as three numbers.") var brief = false
-    @Option(help: "Detector model file to run and score on --data (its task: onset, drums or pitch).") var model: String?
+    @Option(help: "Detector model file to run and score on --data (its task: onset, drums or pitch); several comma-separated files of one task and front end are scored as an ensemble (mean output, the first file's operating point).") var model: String?
     @Option(help: "With --model: directories rendered by `whittle data` (comma-separated).") var data: String?
     @Option(name: .customLong("pitch-tracking"), help: "With a pitch --model: the online pitch tracker on (standard parameters), off, or STEP:JUMP:TRUST (nats per 20-cent bin moved, nats at most per frame, salience taken as is), instead of the file's.") var pitchTracking: String?
     @Option(help: "With --model: stems to score (default mix,melody,drums; drums: drums,mix; pitch: melody,mix).") var stems: String?

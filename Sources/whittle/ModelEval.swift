@@ -23,10 +23,15 @@ enum ModelEval {
     }
 
     static func run(model path: String, data: String, stems: String?, json: Bool, tracking: String? = nil) throws {
-        let file: ModelFile
-        do { file = try ModelFile.read(path: path) } catch { throw usageError("\(path): \(error)") }
+        // Several comma-separated models: an ensemble scored on its mean output.
+        let paths = path.split(separator: ",").map(String.init)
+        var files: [ModelFile] = []
+        for p in paths {
+            do { files.append(try ModelFile.read(path: p)) } catch { throw usageError("\(p): \(error)") }
+        }
+        guard !files.isEmpty else { throw usageError("--model needs a model file") }
         var eval: DetectorEvaluation
-        do { eval = try DetectorEvaluation(file) } catch { throw usageError("\(path): \(error)") }
+        do { eval = try DetectorEvaluation(files[0], ensemble: Array(files.dropFirst())) } catch { throw usageError("\(path): \(error)") }
         if let tracking {
             guard eval.task == "pitch" else { throw usageError("--pitch-tracking applies to pitch models, \(path) is '\(eval.task)'") }
             eval.tracking = try parseTracking(tracking)

@@ -93,3 +93,44 @@ extension LiveTests {
         }
     }
 }
+
+/// `whittle eval --model A,B` scores an ensemble on its mean output: the shipped drum model twice is
+/// the shipped model; beside a silenced copy of itself (outputs near 0) its probabilities halve, so
+/// the ensemble finds fewer hits at the same operating point; models of other tasks are refused.
+extension LiveTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
+                   && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2"), "needs fluidsynth and TimGM6mb"))
+    func evalScoresAnEnsembleOnItsMeanOutput() throws {
+        let dir = try Live.scratch("eval-ensemble")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whittle = try Live.whittle()
+        let data = dir.appendingPathComponent("data").path
+        let shipped = Live.root.appendingPathComponent("Models/drums.safetensors").path
+        let onset = Live.root.appendingPathComponent("Models/onset.safetensors").path
+        let render = try Live.run(whittle, ["data", "--out", data, "--items", "2", "--seed", "78", "--soundfont", "timgm", "--seconds", "8"], timeout: 300)
+        try #require(render.status == 0, "\(render.stderr)")
+        var silenced = try ModelFile.read(path: shipped)
+        let bias = try #require(silenced.graph.outputs.first) + ".bias"
+        let b = try #require(silenced.tensors[bias])
+        silenced.tensors[bias] = TensorData(shape: b.shape, values: b.values.map { _ in -30 })
+        let quiet = dir.appendingPathComponent("silenced.safetensors").path
+        try silenced.write(path: quiet)
+
+        func estimated(_ models: String) throws -> [String: Double] {
+            let r = try Live.run(whittle, ["eval", "--model", models, "--data", data, "--stems", "drums", "--json"], timeout: 300)
+            try #require(r.status == 0, "\(r.stderr)")
+            let row = try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])?.first)
+            var counts: [String: Double] = [:]
+            for label in ["KD", "SD", "HH"] { counts[label] = try #require((row[label] as? [String: Any])?["estimated"] as? Double) }
+            return counts
+        }
+        let alone = try estimated(shipped)
+        #expect(try estimated("\(shipped),\(shipped)") == alone)
+        let halved = try estimated("\(shipped),\(quiet)")
+        #expect(alone.values.reduce(0, +) > 20, "the shipped model finds the drums: \(alone)")
+        #expect(halved.values.reduce(0, +) < alone.values.reduce(0, +) / 2, "halved \(halved) against \(alone)")
+
+        let mixed = try Live.run(whittle, ["eval", "--model", "\(shipped),\(onset)", "--data", data], timeout: 60)
+        #expect(mixed.status == 2 && mixed.stderr.contains("ensemble model 2: metadata 'task'"), "\(mixed.stderr)")
+    }
+}
