@@ -93,7 +93,8 @@ public struct LotteryTrimmer: Sendable {
         let seed = step.seed(config.seed)
         switch (step.method, step.round) {
         case (_, 0):
-            let ticket = try trainer.train(start, seed: seed, rewindEpoch: config.rewindEpoch, masks: nil, distillation: nil, progress: progress)
+            let ticket = try trainer.train(start, seed: seed, rewindEpoch: config.rewindEpoch, masks: nil,
+                                           distillation: config.teachers == nil ? nil : try distillation(), progress: progress)
             try TrimCheckpoint.write(ticket.rewind ?? start, to: checkpoint.path(checkpoint.rewindName(round: 0)))
             state.kept = try Self.denseChannels(start)
             try record(step, ticket, parent: nil, state: &state)
@@ -141,9 +142,12 @@ public struct LotteryTrimmer: Sendable {
         }
     }
 
-    /// The trained dense model as every ticket's teacher, when the run distils.
+    /// The given teachers, or else the trained dense model, as every ticket's teacher, when the run distils.
     func distillation() throws -> Distillation? {
         guard let w = config.distill else { return nil }
+        if let teachers = config.teachers {
+            return Distillation(teachers: try teachers.map { try ModelFile.read(path: $0) }, weight: Float(w))
+        }
         return Distillation(teacher: try ModelFile.read(path: path(TrimStep(method: .structured, round: 0).file)), weight: Float(w))
     }
 
@@ -177,7 +181,8 @@ public struct LotteryTrimmer: Sendable {
                                     selection: config.selection.rawValue, reset: config.reset.rawValue, fraction: config.fraction(round: step.round),
                                     seed: config.seed, parameters: costs.parameters, weightsKept: row.weightsKept,
                                     metric: ticket.metric, denseMetric: dense?.metric ?? ticket.metric, parent: parent,
-                                    distill: step.round == 0 ? nil : config.distill)
+                                    distill: step.round == 0 && config.teachers == nil ? nil : config.distill,
+                                    teachers: config.distill == nil ? nil : config.teachers?.map { ($0 as NSString).lastPathComponent })
         model.metadata["provenance"] = try provenance.json()
         let times = try timer.times(model)
         row.measuredP50 = times.measured?.p50
@@ -205,6 +210,7 @@ public struct LotteryTrimmer: Sendable {
         "rounds \(c.rounds), fraction \(c.fraction)" + (c.finalFraction.map { " (last round \($0))" } ?? "") + (c.reinitHead == true ? ", head re-initialised" : "") + ", criterion \(c.criterion.rawValue), selection \(c.selection.rawValue), "
             + "reset \(c.reset.rawValue), mode \(c.mode.rawValue), rewind epoch \(c.rewindEpoch), seed \(c.seed), min units \(c.minUnits)"
             + (c.distill.map { ", distill \($0)" } ?? "")
+            + (c.teachers.map { ", teachers \($0.joined(separator: ","))" } ?? "")
             + (c.training.isEmpty ? "" : ", " + c.training.keys.sorted().map { "\($0) \(c.training[$0]!)" }.joined(separator: ", "))
     }
 }
@@ -223,11 +229,13 @@ struct Provenance: Codable {
     var metric: Double
     var denseMetric: Double
     var parent: String?
-    /// The teacher's share of the targets, when the ticket was distilled from the dense model.
+    /// The teacher's share of the targets, when the ticket was distilled (from the dense model, or from `teachers`).
     var distill: Double?
+    /// The teachers' file names, when the run was given teachers.
+    var teachers: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case method, round, criterion, selection, reset, fraction, seed, parameters, metric, parent, distill
+        case method, round, criterion, selection, reset, fraction, seed, parameters, metric, parent, distill, teachers
         case weightsKept = "weights_kept", denseMetric = "dense_metric"
     }
 

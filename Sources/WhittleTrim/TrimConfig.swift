@@ -28,6 +28,9 @@ public struct TrimConfig: Codable, Sendable, Equatable {
     /// Share of every ticket's training target taken from the trained dense model's outputs
     /// (knowledge distillation); nil: labels only. Optional so older checkpoints still load.
     public var distill: Double? = nil
+    /// Teacher model files (an ensemble, averaged) taught with `distill` instead of the trained
+    /// dense model, the dense model too; nil: the dense model teaches. Optional so older checkpoints still load.
+    public var teachers: [String]? = nil
     /// Fraction cut in the last round instead of `fraction` (lands the last ticket on a chosen
     /// width, e.g. the widest under 10 %); nil: `fraction`. Optional so older checkpoints still load.
     public var finalFraction: Double? = nil

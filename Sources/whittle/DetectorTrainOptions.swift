@@ -28,6 +28,9 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(name: .customLong("drum-decay"), help: "With --drum-timbre-db: each class also rings longer, fed back frame to frame at a random rate up to this (0...0.9; 0: off).") var drumDecay: Double = 0
     @Option(name: .customLong("data-items"), help: "Detector tasks: only items FIRST..<END of each training directory (e.g. 0..<20).") var dataItems: String?
 
+    /// Every option at its default (parsed from no arguments).
+    static var defaults: DetectorTrainOptions { (try? parse([]))! }
+
     static func list(_ s: String?) -> [String] { (s ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty } }
 
     func taskOptions(task: String) -> DetectorTaskOptions {
@@ -43,6 +46,22 @@ struct DetectorTrainOptions: ParsableArguments {
             let p = r.components(separatedBy: "..<").compactMap { Int($0) }
             if p.count == 2, p[0] < p[1] { o.items = p[0]..<p[1] }
         }
+        return o
+    }
+
+    /// The crop and augmentation options that differ from their defaults, by flag name: a trimming
+    /// checkpoint records them, so a resume under other values is refused instead of mixing them.
+    func augmentation(task: String) -> [String: String] {
+        guard DetectorTasks.names.contains(task) else { return [:] }
+        let d = DetectorTrainOptions.defaults
+        var o: [String: String] = [:]
+        func note<T: Equatable>(_ name: String, _ v: T, _ base: T) { if v != base { o[name] = "\(v)" } }
+        note("crops", crops, d.crops); note("crop-frames", cropFrames, d.cropFrames)
+        note("positive-weight", positiveWeight, d.positiveWeight); note("mix-probability", mixProbability, d.mixProbability)
+        note("eq-db", eqDB, d.eqDB); note("band-shift", bandShift, d.bandShift)
+        note("drum-timbre-db", drumTimbreDB, d.drumTimbreDB); note("drum-decay", drumDecay, d.drumDecay)
+        if let targetDelay { o["target-delay"] = "\(targetDelay)" }
+        if let dataItems { o["data-items"] = dataItems }
         return o
     }
 

@@ -9,7 +9,7 @@ import WhittleTasks
 import WhittleTrain
 
 enum TeacherCheck {
-    static func read(_ path: String, for task: TrainingTask, student: ModelGraph) throws -> ModelFile {
+    static func read(_ path: String, for task: TrainingTask?, student: ModelGraph) throws -> ModelFile {
         let file: ModelFile
         do { file = try ModelFile.read(path: path) } catch { throw TrainError("teacher \(path): \(error)") }
         let inputs = { (g: ModelGraph) in g.inputs.map { "\($0.name)\($0.shape)" } }
@@ -19,7 +19,7 @@ enum TeacherCheck {
         guard Set(file.graph.outputs) == Set(student.outputs) else {
             throw TrainError("teacher \(path): outputs \(file.graph.outputs) are not the student's \(student.outputs)")
         }
-        if let expected = frontEnd(of: task) {
+        if let task, let expected = frontEnd(of: task) {
             for key in ["task", "sample_rate", "hop", "features"] where file.metadata[key] != expected[key] {
                 throw TrainError("teacher \(path): metadata '\(key)' is \(file.metadata[key] ?? "missing"), the student's is \(expected[key] ?? "missing")")
             }

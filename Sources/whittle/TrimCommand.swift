@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WhittleNN
 import WhittleProfile
+import WhittleTrain
 import WhittleTrim
 
 struct TrimCommand: ParsableCommand {
@@ -41,6 +42,7 @@ struct TrimCommand: ParsableCommand {
     @Option(name: .customLong("learning-rate"), help: "Adam learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Seed for initialisation, data order and every round.") var seed: UInt64 = 0
     @Option(help: "Knowledge distillation: every ticket trains against this share of the trained dense model's outputs plus the rest of the labels (e.g. 0.5; 0 = labels only).") var distill = 0.0
+    @Option(help: "With --distill: teacher model files (comma-separated, averaged; e.g. the dense recipe under several seeds) teach every ticket and the dense model instead of the trained dense model.") var teacher: String?
     @Option(name: .customLong("min-units"), help: "Units every layer keeps at least.") var minUnits = 2
     @Option(help: "Block-time budget for selection: e.g. 0.5ms, 300us or 10% (of the block period).") var budget: String?
     @Option(help: "Host block size in frames for timing.") var block = 128
@@ -64,6 +66,7 @@ struct TrimCommand: ParsableCommand {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard rewindEpoch >= 0, rewindEpoch <= epochs else { throw ValidationError("--rewind-epoch must be in 0...--epochs") }
         guard distill >= 0, distill <= 1 else { throw ValidationError("--distill must be in 0...1 (got \(distill))") }
+        if teacher != nil && distill == 0 { throw ValidationError("--teacher needs --distill W (the teachers' share of each target, e.g. 0.5)") }
         guard minUnits >= 1 else { throw ValidationError("--min-units must be at least 1") }
         guard block >= 1, block <= 8192, (8000...192_000).contains(rate) else { throw ValidationError("--block must be in 1...8192 and --rate in 8000...192000") }
         guard measureSeconds >= 0, measureSeconds <= 60 else { throw ValidationError("--measure-seconds must be in 0...60") }
@@ -94,6 +97,12 @@ struct TrimCommand: ParsableCommand {
             (start, trainer) = try TrimTasks.setup(task: task, start: try startFile(), epochs: epochs, batchSize: batchSize,
                                                    learningRate: learningRate, seed: seed, threads: threads)
         }
+        let teachers = DetectorTrainOptions.list(teacher)
+        for t in teachers {
+            do { _ = try TeacherCheck.read(t, for: (trainer as? DetectorTicketTrainer)?.task, student: start.graph) } catch let e as TrainError {
+                throw TrimError(e.message)
+            }
+        }
         let budgetMicros = try budget.map { try BlockBudget.parse($0).microseconds(block: block, rate: rate) }
         let deviceProfile = try profile.map { try DeviceProfile.load(path: $0) }
         if try maxWeightsKept() != nil && budgetMicros == nil { throw TrimError("--max-weights selects under a --budget: give one") }
@@ -117,7 +126,9 @@ struct TrimCommand: ParsableCommand {
         config.rounds = rounds; config.fraction = fraction; config.finalFraction = finalFraction; config.reinitHead = reinitHead ? true : nil; config.criterion = criterion; config.miReference = miReference
         config.selection = selection; config.reset = reset; config.mode = mode; config.rewindEpoch = rewindEpoch
         config.seed = seed; config.minUnits = minUnits; config.distill = distill > 0 ? distill : nil
+        config.teachers = teachers.isEmpty ? nil : teachers
         config.training = ["task": task, "epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)"]
+            .merging(detector.augmentation(task: task)) { a, _ in a }
         let timer = ProfileTimer(block: block, rate: rate, seconds: measureSeconds, profile: deviceProfile, splitFrames: splitFrames)
         var trimmer = LotteryTrimmer(config: config, trainer: trainer, timer: timer, directory: out)
         trimmer.timingPasses = measureSeconds > 0 ? timingPasses : 0

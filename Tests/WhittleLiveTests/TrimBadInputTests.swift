@@ -20,6 +20,9 @@ extension LiveTests {
               "--out", dir.appendingPathComponent("e").path], "--allow-over-budget"),
             (["trim", "--task", "synthetic", "--graph", graph, "--final-fraction", "1.5", "--out", dir.appendingPathComponent("f").path], "--final-fraction"),
             (["trim", "--task", "synthetic", "--graph", graph, "--reinit-head", "--reset", "reinit", "--out", dir.appendingPathComponent("g").path], "--reinit-head"),
+            (["trim", "--task", "synthetic", "--graph", graph, "--teacher", onset, "--distill", "0.5", "--out", dir.appendingPathComponent("i").path],
+             "teacher \(onset): inputs"),
+            (["trim", "--task", "synthetic", "--graph", graph, "--teacher", onset, "--out", dir.appendingPathComponent("i").path], "--distill"),
             (["train", "--task", "no-such-task", "--graph", graph, "--out", dir.appendingPathComponent("d.safetensors").path], "no-such-task"),
             // A teacher must hear what the student hears, and --teacher and --distill come together.
             (["train", "--task", "synthetic", "--graph", graph, "--teacher", onset, "--distill", "0.5",
@@ -35,8 +38,33 @@ extension LiveTests {
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
             #expect(lines.count == 1 && lines[0].contains(mention), "\(arguments): \(result.stderr)")
         }
-        for name in ["a", "b", "c", "d.safetensors", "e", "f", "g", "h.safetensors"] {
+        for name in ["a", "b", "c", "d.safetensors", "e", "f", "g", "h.safetensors", "i"] {
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name) was created")
         }
+    }
+}
+
+/// A detector trim records its crop and augmentation options in its checkpoint: resuming it under
+/// another `--eq-db` is refused by name instead of training later rounds on other crops.
+extension LiveTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
+                   && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2"), "needs fluidsynth and TimGM6mb"))
+    func detectorTrimResumesOnlyUnderItsOwnAugmentation() throws {
+        let dir = try Live.scratch("trim-augmentation")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whittle = try Live.whittle()
+        let data = dir.appendingPathComponent("data").path, out = dir.appendingPathComponent("trim").path
+        let render = try Live.run(whittle, ["data", "--out", data, "--items", "2", "--seed", "79", "--soundfont", "timgm", "--seconds", "6"], timeout: 300)
+        try #require(render.status == 0, "\(render.stderr)")
+        let graph = Live.root.appendingPathComponent("Models/graphs/drums-dense-80.json").path
+        let common = ["trim", "--task", "drums", "--graph", graph, "--out", out, "--data", data, "--valid", data, "--feature-rate", "22050",
+                      "--bands", "80", "--epochs", "1", "--rounds", "1", "--crops", "4", "--crop-frames", "20", "--measure-seconds", "0",
+                      "--threads", "1", "--mode", "structured"]
+        let first = try Live.run(whittle, common + ["--eq-db", "3"], timeout: 600)
+        try #require(first.status == 0, "\(first.stderr)")
+        let same = try Live.run(whittle, common + ["--eq-db", "3", "--resume"], timeout: 600)
+        #expect(same.status == 0, "\(same.stderr)")
+        let other = try Live.run(whittle, common + ["--eq-db", "6", "--resume"], timeout: 600)
+        #expect(other.status == 2 && other.stderr.contains("eq-db 3"), "\(other.stderr)")
     }
 }

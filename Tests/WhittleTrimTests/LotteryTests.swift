@@ -143,6 +143,32 @@ func scratchDirectory(_ name: String) -> String {
         #expect { try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: dense, resume: true) }
             throws: { "\($0)".contains("distill 0.5") }
     }
+
+    @Test func givenTeachersTeachTheDenseModelAndEveryTicket() throws {
+        let dir = scratchDirectory("distil-teachers")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "-t", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir + "-t") }
+        let teachers = try [3, 4].map { seed -> (String, ModelFile) in
+            let m = try randomModel(TestGraphs.cnn, seed: UInt64(seed)), path = dir + "-t/teacher-\(seed).safetensors"
+            try m.write(path: path)
+            return (path, try ModelFile.read(path: path))
+        }
+        var c = config()
+        c.distill = 0.5
+        c.teachers = teachers.map(\.0)
+        let recorder = RecordingTrainer()
+        _ = try LotteryTrimmer(config: c, trainer: recorder, timer: NoTimer(), directory: dir).run(start: randomModel(TestGraphs.cnn), resume: false)
+        let calls = recorder.calls
+        #expect(calls.count == 10)
+        #expect(calls.allSatisfy { $0?.teachers == teachers.map(\.1) && $0?.weight == 0.5 })   // the dense model too
+        let dense = try ModelFile.read(path: dir + "/round-0.safetensors")
+        #expect(dense.metadata["provenance"]?.contains("\"teachers\":[\"teacher-3.safetensors\",\"teacher-4.safetensors\"]") == true)
+        // Other teachers are another run: a checkpoint refuses to resume under them.
+        c.teachers = [teachers[0].0]
+        #expect { try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: dense, resume: true) }
+            throws: { "\($0)".contains("teacher-4") }
+    }
 }
 
 /// FakeTrainer that remembers the distillation of every call.
