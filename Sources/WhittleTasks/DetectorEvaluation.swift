@@ -25,7 +25,7 @@ public struct DetectorEvaluation {
         self.others = others
         let m = file.metadata
         for (i, o) in others.enumerated() {
-            for key in ["task", "sample_rate", "hop", "features"] where o.metadata[key] != m[key] {
+            for key in DetectorTasks.frontEndKeys where o.metadata[key] != m[key] {
                 throw CorpusError(description: "ensemble model \(i + 2): metadata '\(key)' is \(o.metadata[key] ?? "missing"), the first model's is \(m[key] ?? "missing")")
             }
         }

@@ -70,6 +70,10 @@ public enum DetectorTasks {
     }
 
     /// Metadata the engine's neural detector reads (task, rate, hop, features, labels, decoding).
+    /// The metadata keys that say what a detector hears: two models with equal values take the same
+    /// input frames (an ensemble, a teacher and its student).
+    public static let frontEndKeys = ["task", "sample_rate", "hop", "features"]
+
     public static func metadata(task: String, features f: FeatureSettings, decoding: EventDecoding? = nil,
                                 voicingThreshold: Float? = nil, timeOffset: Int? = nil) -> [String: String] {
         var m: [String: String] = ["task": task, "sample_rate": "\(f.sampleRate)", "hop": "\(f.hop)",

@@ -45,7 +45,7 @@ public struct LotteryTrimmer: Sendable {
             }
             state = try checkpoint.load()
             guard state.config == config else {
-                throw TrimError("\(checkpoint.directory): the checkpoint was made with other options (\(Self.describe(state.config))); resume with the same options")
+                throw TrimError("\(checkpoint.directory): the checkpoint was made with other options (\(Self.describe(state.config))) than this run's (\(Self.describe(config))); resume with the same options")
             }
         } else {
             state = TrimState(config: config)

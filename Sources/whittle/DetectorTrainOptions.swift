@@ -49,9 +49,10 @@ struct DetectorTrainOptions: ParsableArguments {
         return o
     }
 
-    /// The crop and augmentation options that differ from their defaults, by flag name: a trimming
-    /// checkpoint records them, so a resume under other values is refused instead of mixing them.
-    func augmentation(task: String) -> [String: String] {
+    /// The data, front-end, crop and augmentation options that differ from their defaults, by flag
+    /// name: a trimming checkpoint records them, so a resume under other values is refused instead
+    /// of training later rounds on other data or other crops.
+    func recipe(task: String) -> [String: String] {
         guard DetectorTasks.names.contains(task) else { return [:] }
         let d = DetectorTrainOptions.defaults
         var o: [String: String] = [:]
@@ -60,8 +61,11 @@ struct DetectorTrainOptions: ParsableArguments {
         note("positive-weight", positiveWeight, d.positiveWeight); note("mix-probability", mixProbability, d.mixProbability)
         note("eq-db", eqDB, d.eqDB); note("band-shift", bandShift, d.bandShift)
         note("drum-timbre-db", drumTimbreDB, d.drumTimbreDB); note("drum-decay", drumDecay, d.drumDecay)
-        if let targetDelay { o["target-delay"] = "\(targetDelay)" }
-        if let dataItems { o["data-items"] = dataItems }
+        let given: [(String, String?)] = [("target-delay", targetDelay.map { "\($0)" }), ("data-items", dataItems), ("data", data),
+                                          ("valid", valid), ("hop", hop.map { "\($0)" }), ("frame-size", frameSize.map { "\($0)" }),
+                                          ("feature-rate", featureRate.map { "\($0)" }), ("bands", bands.map { "\($0)" }),
+                                          ("fmax", fmax.map { "\($0)" })]
+        for case let (name, value?) in given { o[name] = value }
         return o
     }
 

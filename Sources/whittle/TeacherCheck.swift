@@ -20,7 +20,7 @@ enum TeacherCheck {
             throw TrainError("teacher \(path): outputs \(file.graph.outputs) are not the student's \(student.outputs)")
         }
         if let task, let expected = frontEnd(of: task) {
-            for key in ["task", "sample_rate", "hop", "features"] where file.metadata[key] != expected[key] {
+            for key in DetectorTasks.frontEndKeys where file.metadata[key] != expected[key] {
                 throw TrainError("teacher \(path): metadata '\(key)' is \(file.metadata[key] ?? "missing"), the student's is \(expected[key] ?? "missing")")
             }
         }

@@ -128,7 +128,7 @@ struct TrimCommand: ParsableCommand {
         config.seed = seed; config.minUnits = minUnits; config.distill = distill > 0 ? distill : nil
         config.teachers = teachers.isEmpty ? nil : teachers
         config.training = ["task": task, "epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)"]
-            .merging(detector.augmentation(task: task)) { a, _ in a }
+            .merging(detector.recipe(task: task)) { a, _ in a }
         let timer = ProfileTimer(block: block, rate: rate, seconds: measureSeconds, profile: deviceProfile, splitFrames: splitFrames)
         var trimmer = LotteryTrimmer(config: config, trainer: trainer, timer: timer, directory: out)
         trimmer.timingPasses = measureSeconds > 0 ? timingPasses : 0

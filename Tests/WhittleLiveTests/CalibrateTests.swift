@@ -7,16 +7,14 @@ import WhittleNN
 /// on that item scores at least what the shipped operating point scores (0.5 per class, the
 /// shipped point, is on the grid it searches), and composes with thresholds folded before.
 extension LiveTests {
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
-                   && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2"), "needs fluidsynth and TimGM6mb"))
+    @Test(.enabled(if: Live.canRenderTimGM, "needs fluidsynth and TimGM6mb"))
     func calibrateRefitsThresholdsOnly() throws {
         let dir = try Live.scratch("calibrate")
         defer { try? FileManager.default.removeItem(at: dir) }
         let whittle = try Live.whittle()
-        let data = dir.appendingPathComponent("data").path, out = dir.appendingPathComponent("drums.safetensors").path
+        let data = try Live.renderTimGM(whittle, in: dir, items: 2, seed: 77, seconds: 8)
+        let out = dir.appendingPathComponent("drums.safetensors").path
         let shipped = Live.root.appendingPathComponent("Models/drums.safetensors").path
-        let render = try Live.run(whittle, ["data", "--out", data, "--items", "2", "--seed", "77", "--soundfont", "timgm", "--seconds", "8"], timeout: 300)
-        try #require(render.status == 0, "\(render.stderr)")
         let cal = try Live.run(whittle, ["calibrate", "--model", shipped, "--data", data, "--out", out], timeout: 300)
         try #require(cal.status == 0, "\(cal.stderr)")
         #expect(cal.stdout.contains("per class"), "\(cal.stdout)")
@@ -98,17 +96,14 @@ extension LiveTests {
 /// the shipped model; beside a silenced copy of itself (outputs near 0) its probabilities halve, so
 /// the ensemble finds fewer hits at the same operating point; models of other tasks are refused.
 extension LiveTests {
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
-                   && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2"), "needs fluidsynth and TimGM6mb"))
+    @Test(.enabled(if: Live.canRenderTimGM, "needs fluidsynth and TimGM6mb"))
     func evalScoresAnEnsembleOnItsMeanOutput() throws {
         let dir = try Live.scratch("eval-ensemble")
         defer { try? FileManager.default.removeItem(at: dir) }
         let whittle = try Live.whittle()
-        let data = dir.appendingPathComponent("data").path
+        let data = try Live.renderTimGM(whittle, in: dir, items: 2, seed: 78, seconds: 8)
         let shipped = Live.root.appendingPathComponent("Models/drums.safetensors").path
         let onset = Live.root.appendingPathComponent("Models/onset.safetensors").path
-        let render = try Live.run(whittle, ["data", "--out", data, "--items", "2", "--seed", "78", "--soundfont", "timgm", "--seconds", "8"], timeout: 300)
-        try #require(render.status == 0, "\(render.stderr)")
         var silenced = try ModelFile.read(path: shipped)
         let bias = try #require(silenced.graph.outputs.first) + ".bias"
         let b = try #require(silenced.tensors[bias])

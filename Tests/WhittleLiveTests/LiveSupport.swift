@@ -31,6 +31,19 @@ enum Live {
         return dir
     }
 
+    /// fluidsynth and TimGM6mb are installed (scripts/setup), so a test can render its own data.
+    static let canRenderTimGM = FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
+        && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2")
+
+    /// `whittle data` with TimGM6mb into DIR/data: `items` items of `seconds` s from `seed`; returns the directory.
+    static func renderTimGM(_ whittle: String, in dir: URL, items: Int = 1, seed: Int, seconds: Int, options: [String] = []) throws -> String {
+        let data = dir.appendingPathComponent("data").path
+        let render = try run(whittle, ["data", "--out", data, "--items", "\(items)", "--seed", "\(seed)", "--soundfont", "timgm",
+                                       "--seconds", "\(seconds)"] + options, timeout: 300)
+        try #require(render.status == 0, "\(render.stderr)")
+        return data
+    }
+
     /// Compiles one of the in-repo C helpers with the system compiler.
     static func compileC(_ source: String, output: URL, flags: [String]) throws {
         let result = try run("/usr/bin/cc", ["-O2", "-Wall", "-o", output.path, root.appendingPathComponent(source).path] + flags,

@@ -6,11 +6,7 @@ import Testing
 enum PitchScoring {
     /// One item rendered by `whittle data` with TimGM6mb into `dir/data`; returns that directory.
     static func renderItem(_ whittle: String, in dir: URL, seed: Int, seconds: Int, options: [String] = []) throws -> String {
-        let data = dir.appendingPathComponent("data").path
-        let render = try Live.run(whittle, ["data", "--out", data, "--items", "1", "--seed", "\(seed)", "--soundfont", "timgm",
-                                            "--seconds", "\(seconds)"] + options, timeout: 300)
-        try #require(render.status == 0, "\(render.stderr)")
-        return data
+        try Live.renderTimGM(whittle, in: dir, seed: seed, seconds: seconds, options: options)
     }
 
     static func evalRPA(_ whittle: String, model: String, data: String, stem: String, options: [String] = []) throws -> Double {

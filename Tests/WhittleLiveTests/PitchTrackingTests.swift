@@ -7,8 +7,7 @@ import WhittleNN
 /// ways, and a different one without the tracker; a model file carrying `pitch_tracking` runs it
 /// without the knob, in both.
 extension LiveTests {
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
-                   && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2"), "needs fluidsynth and TimGM6mb"))
+    @Test(.enabled(if: Live.canRenderTimGM, "needs fluidsynth and TimGM6mb"))
     func engineAndEvalTrackPitchAlike() throws {
         let dir = try Live.scratch("tracking")
         defer { try? FileManager.default.removeItem(at: dir) }

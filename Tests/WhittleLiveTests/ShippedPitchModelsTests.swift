@@ -5,8 +5,7 @@ import Testing
 /// one) loads, runs frame by frame in the engine, hears a rendered melody, and decodes there exactly
 /// as `whittle eval` scores it.
 extension LiveTests {
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
-                   && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2"), "needs fluidsynth and TimGM6mb"),
+    @Test(.enabled(if: Live.canRenderTimGM, "needs fluidsynth and TimGM6mb"),
           arguments: ["pitch", "pitch-mix", "pitch-lite"])
     func shippedPitchModelHearsAMelodyInTheEngineAsInEval(name: String) throws {
         let dir = try Live.scratch("shipped-\(name)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WhittleNN
 
 /// `whittle trim` and `whittle train` refuse bad input with one line and exit 2, creating nothing.
 extension LiveTests {
@@ -44,18 +45,17 @@ extension LiveTests {
     }
 }
 
-/// A detector trim records its crop and augmentation options in its checkpoint: resuming it under
-/// another `--eq-db` is refused by name instead of training later rounds on other crops.
+/// A detector trim records its data, front-end, crop and augmentation options in its checkpoint:
+/// resuming it under another `--eq-db` or `--fmax` is refused by name instead of training later
+/// rounds on other crops or other features.
 extension LiveTests {
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fluidsynth")
-                   && FileManager.default.fileExists(atPath: "/usr/share/sounds/sf2/TimGM6mb.sf2"), "needs fluidsynth and TimGM6mb"))
-    func detectorTrimResumesOnlyUnderItsOwnAugmentation() throws {
-        let dir = try Live.scratch("trim-augmentation")
+    @Test(.enabled(if: Live.canRenderTimGM, "needs fluidsynth and TimGM6mb"))
+    func detectorTrimResumesOnlyUnderItsOwnRecipe() throws {
+        let dir = try Live.scratch("trim-recipe")
         defer { try? FileManager.default.removeItem(at: dir) }
         let whittle = try Live.whittle()
-        let data = dir.appendingPathComponent("data").path, out = dir.appendingPathComponent("trim").path
-        let render = try Live.run(whittle, ["data", "--out", data, "--items", "2", "--seed", "79", "--soundfont", "timgm", "--seconds", "6"], timeout: 300)
-        try #require(render.status == 0, "\(render.stderr)")
+        let data = try Live.renderTimGM(whittle, in: dir, items: 2, seed: 79, seconds: 6)
+        let out = dir.appendingPathComponent("trim").path
         let graph = Live.root.appendingPathComponent("Models/graphs/drums-dense-80.json").path
         let common = ["trim", "--task", "drums", "--graph", graph, "--out", out, "--data", data, "--valid", data, "--feature-rate", "22050",
                       "--bands", "80", "--epochs", "1", "--rounds", "1", "--crops", "4", "--crop-frames", "20", "--measure-seconds", "0",
@@ -64,7 +64,35 @@ extension LiveTests {
         try #require(first.status == 0, "\(first.stderr)")
         let same = try Live.run(whittle, common + ["--eq-db", "3", "--resume"], timeout: 600)
         #expect(same.status == 0, "\(same.stderr)")
-        let other = try Live.run(whittle, common + ["--eq-db", "6", "--resume"], timeout: 600)
-        #expect(other.status == 2 && other.stderr.contains("eq-db 3"), "\(other.stderr)")
+        let otherCrops = try Live.run(whittle, common + ["--eq-db", "6", "--resume"], timeout: 600)
+        #expect(otherCrops.status == 2 && otherCrops.stderr.contains("eq-db 3") && otherCrops.stderr.contains("eq-db 6"), "\(otherCrops.stderr)")
+        let otherFeatures = try Live.run(whittle, common + ["--eq-db", "3", "--fmax", "8000", "--resume"], timeout: 600)
+        #expect(otherFeatures.status == 2 && otherFeatures.stderr.contains("fmax 8000"), "\(otherFeatures.stderr)")
+    }
+
+    /// `whittle train --teacher` with a detector: a teacher with the student's front end (the shipped
+    /// drum model, 22.05 kHz / 80 bands) teaches and is recorded in the student's metadata; the same
+    /// teacher for a student whose mel bands stop at 8 kHz is refused, naming the field, and nothing
+    /// is written.
+    @Test(.enabled(if: Live.canRenderTimGM, "needs fluidsynth and TimGM6mb"))
+    func detectorTeacherMustHearWhatTheStudentHears() throws {
+        let dir = try Live.scratch("teacher-front-end")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whittle = try Live.whittle()
+        let data = try Live.renderTimGM(whittle, in: dir, items: 2, seed: 80, seconds: 6)
+        let teacher = Live.root.appendingPathComponent("Models/drums.safetensors").path
+        let graph = Live.root.appendingPathComponent("Models/graphs/drums-dense-80.json").path
+        let common = ["train", "--task", "drums", "--graph", graph, "--data", data, "--valid", data, "--feature-rate", "22050", "--bands", "80",
+                      "--epochs", "1", "--crops", "4", "--crop-frames", "20", "--threads", "1", "--teacher", teacher, "--distill", "0.5"]
+        let taught = dir.appendingPathComponent("taught.safetensors").path
+        let ok = try Live.run(whittle, common + ["--out", taught], timeout: 600)
+        try #require(ok.status == 0, "\(ok.stderr)")
+        let note = try ModelFile.read(path: taught).metadata["distillation"]
+        #expect(note?.contains("drums.safetensors") == true && note?.contains("\"weight\":0.5") == true, "\(note ?? "no distillation metadata")")
+
+        let refused = dir.appendingPathComponent("refused.safetensors").path
+        let bad = try Live.run(whittle, common + ["--fmax", "8000", "--out", refused], timeout: 600)
+        #expect(bad.status == 2 && bad.stderr.contains("teacher \(teacher): metadata 'features'"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: refused))
     }
 }
