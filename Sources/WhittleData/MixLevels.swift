@@ -97,3 +97,16 @@ public enum StemMixer {
 
     static func pow10(_ x: Double) -> Double { exp(x * 2.302585092994046) }
 }
+
+extension MixGains {
+    /// The gains item `item` of `directory` was summed with (`NAME.params.json`); nil when its mix
+    /// was rendered in one pass (every part at the render's own level) or the file is unreadable.
+    public static func stored(directory: String, item: String) -> MixGains? {
+        let url = URL(fileURLWithPath: directory).appendingPathComponent("\(item).params.json")
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        return (try? JSONDecoder().decode(ItemParameters.self, from: data))?.mixGains
+    }
+
+    /// The factor on the drum stem inside the summed mix.
+    public var drumsInMix: Double { drums * scale }
+}

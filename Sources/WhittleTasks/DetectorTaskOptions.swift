@@ -29,6 +29,11 @@ public struct DetectorTaskOptions: Sendable, Equatable {
     /// With --drum-timbre-db: each class also rings longer, its bands fed back frame to frame at a
     /// random rate in 0...this per crop (0: off); another font's hats or snares decay more slowly.
     public var drumDecay = 0.0
+    /// With --drum-timbre-db: mixed stems are rebuilt too, their drum part (the item's drum stem)
+    /// taken out as mel magnitudes and the classes put back under their draws. Off, a mix keeps its
+    /// rendered drums and the class timbres reach the drum stems only; the mixes are where another
+    /// font's snare is missed most.
+    public var drumTimbreInMixes = false
     /// Validation stems are cut to this many frames each (validation runs every epoch).
     public var validationFrames = 1500
     /// Targets sit this many frames after the onset's frame: the model sees that much audio after

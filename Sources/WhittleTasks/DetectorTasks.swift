@@ -1,4 +1,5 @@
 import Foundation
+import WhittleData
 import WhittleDSP
 import WhittleNN
 import WhittleTrain
@@ -52,7 +53,7 @@ public enum DetectorTasks {
         case "onset", "drums":
             let kind: EventTask.Kind = task == "onset" ? .onset : .drums
             let train = try LogMelExample.loadParallel(directories: data, stems: stems(task), features: f, items: options.items,
-                                                       drumClassStems: options.drumTimbreDB > 0)
+                                                       drumClassStems: options.drumTimbreDB > 0, mixDrums: options.drumTimbreInMixes)
             if options.drumTimbreDB > 0 && !train.contains(where: { !$0.drumClasses.isEmpty }) {
                 throw CorpusError(description: "--drum-timbre-db needs drum class stems (NAME.drums-KD.wav …) in the training data; none in \(data.joined(separator: ", ")): render it with `whittle data … --drum-class-stems`")
             }
@@ -95,9 +96,12 @@ public enum DetectorTasks {
 
 extension LogMelExample {
     /// `load`, one stem per worker (feature extraction dominates start-up).
-    /// With `drumClassStems`, drum stems whose item has the three class renders also load those.
+    /// With `drumClassStems`, drum stems whose item has the three class renders also load those;
+    /// with `mixDrums` as well, mix stems get their item's drum stem and class renders (shared, not
+    /// copied), so that training can rebuild the drums inside the mix (`stems` must hold "drums").
     public static func loadParallel(directories: [String], stems: [String], features: FeatureSettings,
-                                    items: Range<Int>? = nil, workers: Int = 2, drumClassStems: Bool = false) throws -> [LogMelExample] {
+                                    items: Range<Int>? = nil, workers: Int = 2, drumClassStems: Bool = false,
+                                    mixDrums: Bool = false) throws -> [LogMelExample] {
         var jobs: [(String, String, String)] = []
         for dir in directories {
             for item in try DetectorCorpus.itemNames(directory: dir, items: items) { for s in stems { jobs.append((dir, item, s)) } }
@@ -116,7 +120,17 @@ extension LogMelExample {
                 })
             }
         }
-        return try results.values()
+        var examples = try results.values()
+        guard drumClassStems && mixDrums else { return examples }
+        precondition(stems.contains("drums"), "mixDrums needs the drum stems loaded")
+        let slot = Dictionary(uniqueKeysWithValues: work.enumerated().map { ("\($1.0)/\($1.1)/\($1.2)", $0) })
+        for (j, (dir, item, stem)) in work.enumerated() where stem == "mix" {
+            guard let d = slot["\(dir)/\(item)/drums"], examples[d].drumClasses.count == 3 else { continue }
+            examples[j].drumStem = examples[d].features
+            examples[j].drumClasses = examples[d].drumClasses
+            examples[j].drumStemGain = Float(MixGains.stored(directory: dir, item: item)?.drumsInMix ?? 1)
+        }
+        return examples
     }
 }
 

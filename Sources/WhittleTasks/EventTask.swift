@@ -66,21 +66,31 @@ public struct EventTask: TrainingTask {
         }
         // The crop's frames; a drum stem with class stems is rebuilt from them, each class under its
         // own equaliser and level (--drum-timbre-db; no draw when off or without class stems, so
-        // older recipes replay bit for bit).
+        // older recipes replay bit for bit). A mix loaded with its drum stem (--drum-timbre-mixes)
+        // keeps everything but its drums, which are rebuilt the same way at their level in the mix.
         func source(_ e: LogMelExample, _ start: Int) -> ArraySlice<Float> {
             guard options.drumTimbreDB > 0, e.drumClasses.count == 3 else { return e.features.rows(start..<(start + T)) }
             let d = options.drumTimbreDB
             var sum = [Float](repeating: 0, count: T * W)
+            var drumLevel: Float = 1
+            if let drums = e.drumStem {
+                drumLevel = e.drumStemGain
+                for t in start..<(start + T) {
+                    for b in 0..<W {
+                        sum[(t - start) * W + b] = max(magnitude(e.features, t, b) - drumLevel * magnitude(drums, t, b), 0)
+                    }
+                }
+            }
             for m in e.drumClasses {
                 let level = random.uniform(-d / 2, d / 2)
-                let gains = randomCurveDB(d).map { Float(pow(10, ($0 + level) / 20)) }
+                let gains = randomCurveDB(d).map { drumLevel * Float(pow(10, ($0 + level) / 20)) }
                 // Optionally a longer ring: each band fed back into itself at a random rate per class
                 // (--drum-decay; from a few frames before the crop so that it starts settled).
                 let rho = Float(options.drumDecay > 0 ? random.uniform(0, options.drumDecay) : 0)
                 var ring = [Float](repeating: 0, count: W)
                 for t in (rho > 0 ? max(0, start - 16) : start)..<(start + T) {
                     for b in 0..<W {
-                        ring[b] = gains[b] * Float(expm1(Double(m.values[t * W + b]))) + rho * ring[b]
+                        ring[b] = gains[b] * magnitude(m, t, b) + rho * ring[b]
                         if t >= start { sum[(t - start) * W + b] += ring[b] }
                     }
                 }
@@ -118,6 +128,11 @@ public struct EventTask: TrainingTask {
         }
         return [Batch(inputs: [inputName: TensorData(shape: [crops.count, T] + inputShape, values: x)],
                       targets: [outputName: TensorData(shape: [crops.count, T, classes], values: y)])]
+    }
+
+    /// The linear mel magnitude of frame t, band b (0 past the end: a mix may outlast its drum stem).
+    func magnitude(_ m: FeatureMatrix, _ t: Int, _ b: Int) -> Float {
+        t < m.frames ? Float(expm1(Double(m.values[t * m.width + b]))) : 0
     }
 
     /// Frames of `bands` values moved `shift` bands up (down when negative), edge bands repeated.

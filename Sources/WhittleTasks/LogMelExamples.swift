@@ -12,6 +12,12 @@ public struct LogMelExample: Sendable {
     /// Drum stems rendered with `--drum-class-stems`: the KD, SD and HH renders' frames, cut or
     /// padded to `features.frames` (empty otherwise, and for other stems).
     public var drumClasses: [FeatureMatrix] = []
+    /// Mix stems loaded for `--drum-timbre-mixes`: the item's drum stem frames, to take out of the
+    /// mix before the classes are put back (nil otherwise). `drumClasses` are then the drum stem's.
+    public var drumStem: FeatureMatrix? = nil
+    /// The drum stem's level inside the mix, as a magnitude factor (1 for a mix rendered in one
+    /// pass; the stored summing gain for `--mix-levels` items).
+    public var drumStemGain: Float = 1
 
     public init(_ e: DetectorExample, width: Int) {
         name = e.name

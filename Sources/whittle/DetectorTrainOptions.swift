@@ -26,6 +26,7 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(name: .customLong("band-shift"), help: "Onset/drums: move each crop by a random number of mel bands up to ± this many (0: off), like pitching its sounds.") var bandShift: Int = 0
     @Option(name: .customLong("drum-timbre-db"), help: "Onset/drums: rebuild drum stems from their class stems (`whittle data --drum-class-stems`), each of KD, SD, HH under its own random equaliser up to ± this many dB and level ± half of it (0: off).") var drumTimbreDB: Double = 0
     @Option(name: .customLong("drum-decay"), help: "With --drum-timbre-db: each class also rings longer, fed back frame to frame at a random rate up to this (0...0.9; 0: off).") var drumDecay: Double = 0
+    @Flag(name: .customLong("drum-timbre-mixes"), help: "With --drum-timbre-db: rebuild the drums inside mixes too (the mix less its drum stem, plus the reshaped classes), not only the drum stems.") var drumTimbreMixes = false
     @Option(name: .customLong("data-items"), help: "Detector tasks: only items FIRST..<END of each training directory (e.g. 0..<20).") var dataItems: String?
 
     /// Every option at its default (parsed from no arguments).
@@ -42,6 +43,7 @@ struct DetectorTrainOptions: ParsableArguments {
         o.bandShift = bandShift
         o.drumTimbreDB = drumTimbreDB
         o.drumDecay = drumDecay
+        o.drumTimbreInMixes = drumTimbreMixes
         if let r = dataItems {
             let p = r.components(separatedBy: "..<").compactMap { Int($0) }
             if p.count == 2, p[0] < p[1] { o.items = p[0]..<p[1] }
@@ -61,6 +63,7 @@ struct DetectorTrainOptions: ParsableArguments {
         note("positive-weight", positiveWeight, d.positiveWeight); note("mix-probability", mixProbability, d.mixProbability)
         note("eq-db", eqDB, d.eqDB); note("band-shift", bandShift, d.bandShift)
         note("drum-timbre-db", drumTimbreDB, d.drumTimbreDB); note("drum-decay", drumDecay, d.drumDecay)
+        note("drum-timbre-mixes", drumTimbreMixes, d.drumTimbreMixes)
         let given: [(String, String?)] = [("target-delay", targetDelay.map { "\($0)" }), ("data-items", dataItems), ("data", data),
                                           ("valid", valid), ("hop", hop.map { "\($0)" }), ("frame-size", frameSize.map { "\($0)" }),
                                           ("feature-rate", featureRate.map { "\($0)" }), ("bands", bands.map { "\($0)" }),
@@ -86,6 +89,7 @@ struct DetectorTrainOptions: ParsableArguments {
         if !(0...24).contains(drumTimbreDB) { throw ValidationError("--drum-timbre-db must be in 0...24 dB (got \(drumTimbreDB))") }
         if !(0...0.9).contains(drumDecay) { throw ValidationError("--drum-decay must be in 0...0.9 (got \(drumDecay))") }
         if drumDecay > 0 && drumTimbreDB == 0 { throw ValidationError("--drum-decay needs --drum-timbre-db (it acts on the class stems)") }
+        if drumTimbreMixes && drumTimbreDB == 0 { throw ValidationError("--drum-timbre-mixes needs --drum-timbre-db (it rebuilds the mixes' drums from the class stems)") }
         if name == "pitch" && drumTimbreDB != 0 { throw ValidationError("--drum-timbre-db applies to onset and drums only") }
         if !(0...1).contains(mixProbability) { throw ValidationError("--mix-probability must be in 0...1 (got \(mixProbability))") }
         return try DetectorTasks.named(name, graph: graph, data: train, valid: val, options: taskOptions(task: name), hop: hop, fftSize: frameSize,

@@ -9,6 +9,7 @@ extension LiveTests {
         let whittle = try Live.whittle()
         let graph = Live.root.appendingPathComponent("Models/graphs/synthetic-onset.json").path
         let onset = Live.root.appendingPathComponent("Models/onset.safetensors").path
+        let drumGraph = Live.root.appendingPathComponent("Models/graphs/drums-dense-80.json").path
         let badProfile = dir.appendingPathComponent("old.json")
         try #"{"version": 999, "machine": {}}"#.write(to: badProfile, atomically: true, encoding: .utf8)
         let cases: [([String], String)] = [
@@ -32,6 +33,9 @@ extension LiveTests {
               "--distill", "0.5", "--out", dir.appendingPathComponent("h.safetensors").path], "none.safetensors"),
             (["train", "--task", "synthetic", "--graph", graph, "--teacher", onset, "--out", dir.appendingPathComponent("h.safetensors").path], "--distill"),
             (["train", "--task", "synthetic", "--graph", graph, "--distill", "0.5", "--out", dir.appendingPathComponent("h.safetensors").path], "--teacher"),
+            // Mixes' drums are rebuilt from the class stems only under a timbre range.
+            (["train", "--task", "drums", "--graph", drumGraph, "--data", dir.path, "--valid", dir.path, "--drum-timbre-mixes",
+              "--out", dir.appendingPathComponent("h.safetensors").path], "--drum-timbre-mixes needs --drum-timbre-db"),
         ]
         for (arguments, mention) in cases {
             let result = try Live.run(whittle, arguments, timeout: 60, in: dir)

@@ -92,6 +92,43 @@ import WhittleTrain
         #expect(try LogMelExample.loadParallel(directories: [dir], stems: ["drums"], features: settings)[0].drumClasses.isEmpty)
     }
 
+    /// With mixDrums, a mix gets its item's drum stem and class stems (the drum stem's own frames),
+    /// and the drum stem's level in a summed mix from NAME.params.json (1 for a one-pass render);
+    /// without it, or for other stems, nothing extra is attached.
+    @Test func mixesLoadTheirDrumStemAndItsLevel() throws {
+        let dir = NSTemporaryDirectory() + "whittle-mixdrums-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let rate = 16000
+        let burst = (0..<rate).map { Float(sin(Double($0) * 0.3)) * ($0 % 4000 < 400 ? 0.5 : 0) }
+        let tone = (0..<rate).map { Float(sin(Double($0) * 0.05)) * 0.2 }
+        for item in ["item-0000", "item-0001"] {
+            try writeWav(burst, rate: rate, path: "\(dir)/\(item).drums.wav")
+            try writeWav(tone, rate: rate, path: "\(dir)/\(item).melody.wav")
+            try writeWav(zip(tone, burst).map { $0 + 0.5 * $1 }, rate: rate, path: "\(dir)/\(item).mix.wav")
+            for label in ["KD", "SD", "HH"] {
+                try writeWav(label == "SD" ? burst : [Float](repeating: 0, count: rate), rate: rate, path: "\(dir)/\(item).drums-\(label).wav")
+            }
+            for stem in ["drums", "melody", "mix"] { try "0.0\n".write(toFile: "\(dir)/\(item).\(stem).onsets.txt", atomically: true, encoding: .utf8) }
+        }
+        // item-0001's mix was summed from stems, its drums at 0.5 and the sum scaled by 0.8.
+        try #"{"chorus":false,"gain":0.5,"generatorVersion":1,"index":1,"mixGains":{"chords":0.3,"drums":0.5,"scale":0.8},"reverb":false,"sampleRate":16000,"seconds":1,"seed":1,"soundfontBytes":1,"soundfontPath":"x","timingModel":"fluidsynth-2.3-block64"}"#
+            .write(toFile: dir + "/item-0001.params.json", atomically: true, encoding: .utf8)
+        try #"{"items":[{"name":"item-0000"},{"name":"item-0001"}]}"#.write(toFile: dir + "/manifest.json", atomically: true, encoding: .utf8)
+        let stems = ["mix", "melody", "drums"]
+        let all = try LogMelExample.loadParallel(directories: [dir], stems: stems, features: settings, drumClassStems: true, mixDrums: true)
+        #expect(all.map(\.name) == ["item-0000.mix", "item-0000.melody", "item-0000.drums", "item-0001.mix", "item-0001.melody", "item-0001.drums"])
+        for (mix, drums) in [(all[0], all[2]), (all[3], all[5])] {
+            #expect(mix.drumStem == drums.features, "\(mix.name) carries its own item's drum stem")
+            #expect(mix.drumClasses == drums.drumClasses && mix.drumClasses.count == 3)
+        }
+        #expect(all[0].drumStemGain == 1 && abs(all[3].drumStemGain - 0.4) < 1e-6, "levels \(all[0].drumStemGain), \(all[3].drumStemGain)")
+        #expect(all[1].drumStem == nil && all[1].drumClasses.isEmpty && all[2].drumStem == nil, "melody and drum stems get no drum stem")
+        let plain = try LogMelExample.loadParallel(directories: [dir], stems: stems, features: settings, drumClassStems: true)
+        #expect(plain[0].drumStem == nil && plain[0].drumClasses.isEmpty, "without mixDrums a mix keeps only itself")
+        #expect(plain[2].drumClasses.count == 3)
+    }
+
     func writeWav(_ x: [Float], rate: Int, path: String) throws {
         var d = Data()
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }

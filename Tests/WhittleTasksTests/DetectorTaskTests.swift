@@ -257,6 +257,51 @@ import WhittleTrain
         #expect(zip(summed, off.inputs["mel"]!.values).allSatisfy { abs($0 - $1) < 1e-4 })
     }
 
+    /// --drum-timbre-mixes: a mix loaded with its drum stem keeps what is not drums and gets its drums
+    /// rebuilt from the classes at their level in the mix: bands the drums never reach are the mix's
+    /// own, the drum bands change, and at a vanishing range the crop is the mix again (also for a
+    /// summed mix whose drums sit at another level); a mix without its drum stem is untouched.
+    @Test(arguments: [Float(1), 0.4])
+    func drumTimbreInMixesRebuildsOnlyTheDrums(drumLevel: Float) throws {
+        let frames = 300, bands = 64
+        // Melody magnitude 2 in bands 0..<32; drums magnitude 3 in bands 16..<64 (each class a third).
+        let melody = (0..<bands).map { $0 < 32 ? Float(2) : 0 }, drums = (0..<bands).map { $0 >= 16 ? Float(3) : 0 }
+        let mixRow = (0..<bands).map { Float(log1p(Double(melody[$0] + drumLevel * drums[$0]))) }
+        let rows = [[Float]](repeating: mixRow, count: frames)
+        let mix = LogMelExample(DetectorExample(name: "m", features: rows, onsets: [Float](repeating: 0, count: frames),
+                                                drums: rows.map { _ in [0, 0, 0] }, f0: [], onsetTimes: [], drumTimes: [[], [], []]), width: bands)
+        var loaded = mix
+        loaded.drumStem = FeatureMatrix(frames: frames, width: bands, values: (0..<(frames * bands)).map { Float(log1p(Double(drums[$0 % bands]))) })
+        loaded.drumStemGain = drumLevel
+        loaded.drumClasses = (0..<3).map { _ in
+            FeatureMatrix(frames: frames, width: bands, values: (0..<(frames * bands)).map { Float(log1p(Double(drums[$0 % bands] / 3))) })
+        }
+        let graph = try ModelGraph.parse(json: String(contentsOfFile: Self.graphPath("onset-dense.json"), encoding: .utf8))
+        func crops(_ e: LogMelExample, db: Double) throws -> [Float] {
+            var o = DetectorTaskOptions()
+            o.cropFrames = 20; o.cropsPerEpoch = 16; o.gainRangeDB = 0...0; o.drumTimbreDB = db
+            return try EventTask(kind: .onset, graph: graph, features: mel, training: [e], validation: [e], options: o)
+                .trainingBatches(epoch: 1, seed: 5)[0].inputs["mel"]!.values
+        }
+        let off = try crops(mix, db: 0)
+        #expect(try crops(mix, db: 12) == off, "a mix without its drum stem is untouched")
+        let same = try crops(loaded, db: 1e-6)
+        #expect(zip(same, off).allSatisfy { abs($0 - $1) < 1e-4 }, "at a vanishing range the rebuilt mix is the mix")
+        let x = try crops(loaded, db: 12)
+        var changed = 0
+        for (k, v) in x.enumerated() {
+            let b = k % bands
+            if b < 16 { #expect(abs(v - off[k]) < 1e-5, "band \(b) holds no drums") }
+            if b >= 32 {
+                // Drums alone: their level in the mix times the class draws (level ± 6, tilt ± 6, bell ± 12 dB).
+                let dB = 20 * log10(expm1(Double(v)) / Double(drumLevel * 3))
+                #expect(dB > -24.001 && dB < 24.001, "band \(b): \(dB) dB")
+                if abs(v - off[k]) > 0.05 { changed += 1 }
+            }
+        }
+        #expect(changed > x.count / bands * 32 / 2, "drum bands changed in \(changed) values")
+    }
+
     /// --drum-decay: each class rings on, every band fed back at one random rate per class and crop
     /// within 0...the option; off, a class sounds only where its stem does.
     @Test(arguments: [0.0, 0.8])
