@@ -28,6 +28,9 @@ public struct DetectorEvaluation {
             for key in DetectorTasks.frontEndKeys where o.metadata[key] != m[key] {
                 throw CorpusError(description: "ensemble model \(i + 2): metadata '\(key)' is \(o.metadata[key] ?? "missing"), the first model's is \(m[key] ?? "missing")")
             }
+            if let why = DetectorTasks.delayMismatch(o.metadata, m) {
+                throw CorpusError(description: "ensemble model \(i + 2): \(why) (the first model's)")
+            }
         }
         guard let task = m["task"], DetectorTasks.names.contains(task) else {
             throw CorpusError(description: "model metadata 'task' must be onset, drums or pitch")

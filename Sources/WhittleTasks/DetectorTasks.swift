@@ -75,6 +75,18 @@ public enum DetectorTasks {
     /// input frames (an ensemble, a teacher and its student).
     public static let frontEndKeys = ["task", "sample_rate", "hop", "features"]
 
+    /// Frames of audio after an event or pitch frame the model heard before answering (`--target-delay`),
+    /// written by `whittle train`/`trim` since session 18. Two models whose outputs are averaged or
+    /// taught to one another must answer at the same delay, or one's frame t is the other's t ± k.
+    public static let targetDelayKey = "target_delay"
+
+    /// Why models with metadata `a` and `b` answer at different delays, or nil. Models written
+    /// before the key existed do not declare it and pass.
+    public static func delayMismatch(_ a: [String: String], _ b: [String: String]) -> String? {
+        guard let x = a[targetDelayKey], let y = b[targetDelayKey], x != y else { return nil }
+        return "metadata '\(targetDelayKey)' is \(x), against \(y)"
+    }
+
     public static func metadata(task: String, features f: FeatureSettings, decoding: EventDecoding? = nil,
                                 voicingThreshold: Float? = nil, timeOffset: Int? = nil) -> [String: String] {
         var m: [String: String] = ["task": task, "sample_rate": "\(f.sampleRate)", "hop": "\(f.hop)",

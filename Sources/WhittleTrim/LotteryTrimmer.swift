@@ -146,7 +146,10 @@ public struct LotteryTrimmer: Sendable {
     func distillation() throws -> Distillation? {
         guard let w = config.distill else { return nil }
         if let teachers = config.teachers {
-            return Distillation(teachers: try teachers.map { try ModelFile.read(path: $0) }, weight: Float(w))
+            let files = try teachers.enumerated().map { i, path in
+                try TeacherFiles.read(path, expected: config.teacherDigests.flatMap { i < $0.count ? $0[i] : nil })
+            }
+            return Distillation(teachers: files, weight: Float(w))
         }
         return Distillation(teacher: try ModelFile.read(path: path(TrimStep(method: .structured, round: 0).file)), weight: Float(w))
     }
@@ -211,6 +214,7 @@ public struct LotteryTrimmer: Sendable {
             + "reset \(c.reset.rawValue), mode \(c.mode.rawValue), rewind epoch \(c.rewindEpoch), seed \(c.seed), min units \(c.minUnits)"
             + (c.distill.map { ", distill \($0)" } ?? "")
             + (c.teachers.map { ", teachers \($0.joined(separator: ","))" } ?? "")
+            + (c.teacherDigests.map { " (digests \($0.joined(separator: ",")))" } ?? "")
             + (c.training.isEmpty ? "" : ", " + c.training.keys.sorted().map { "\($0) \(c.training[$0]!)" }.joined(separator: ", "))
     }
 }

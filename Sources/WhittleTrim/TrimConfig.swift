@@ -31,6 +31,9 @@ public struct TrimConfig: Codable, Sendable, Equatable {
     /// Teacher model files (an ensemble, averaged) taught with `distill` instead of the trained
     /// dense model, the dense model too; nil: the dense model teaches. Optional so older checkpoints still load.
     public var teachers: [String]? = nil
+    /// Each teacher file's digest when the run began (`TeacherFiles`): a teacher changed later, or
+    /// before a resume, is refused. Optional so older checkpoints still load.
+    public var teacherDigests: [String]? = nil
     /// Fraction cut in the last round instead of `fraction` (lands the last ticket on a chosen
     /// width, e.g. the widest under 10 %); nil: `fraction`. Optional so older checkpoints still load.
     public var finalFraction: Double? = nil

@@ -121,6 +121,7 @@ enum DetectorFinish {
     /// Writes the detector metadata, with the operating point calibrated on training stems.
     static func finish(_ model: ModelFile, task: TrainingTask) throws -> ModelFile {
         var m = model
+        if let delay = targetDelay(of: task) { m.metadata[DetectorTasks.targetDelayKey] = "\(delay)" }
         if let t = task as? EventTask {
             let runtime = try m.build()
             let stems = Array(t.training.prefix(24))
@@ -145,6 +146,11 @@ enum DetectorFinish {
                          v.threshold, melody.isEmpty ? t.validation.count : melody.count, v.recall, v.falseAlarm))
         }
         return m
+    }
+
+    /// The frames a detector task's targets sit after their audio (nil for other tasks).
+    static func targetDelay(of task: TrainingTask) -> Int? {
+        (task as? EventTask)?.options.targetDelay ?? (task as? PitchTask)?.options.targetDelay
     }
 
     /// Writes an event detector's measured operating point into `m`: per-class thresholds folded

@@ -23,6 +23,11 @@ enum TeacherCheck {
             for key in DetectorTasks.frontEndKeys where file.metadata[key] != expected[key] {
                 throw TrainError("teacher \(path): metadata '\(key)' is \(file.metadata[key] ?? "missing"), the student's is \(expected[key] ?? "missing")")
             }
+            // A teacher answering at another delay would teach targets shifted by the difference.
+            if let delay = DetectorFinish.targetDelay(of: task),
+               let why = DetectorTasks.delayMismatch(file.metadata, [DetectorTasks.targetDelayKey: "\(delay)"]) {
+                throw TrainError("teacher \(path): \(why) (the student's --target-delay)")
+            }
         }
         return file
     }

@@ -127,6 +127,7 @@ struct TrimCommand: ParsableCommand {
         config.selection = selection; config.reset = reset; config.mode = mode; config.rewindEpoch = rewindEpoch
         config.seed = seed; config.minUnits = minUnits; config.distill = distill > 0 ? distill : nil
         config.teachers = teachers.isEmpty ? nil : teachers
+        config.teacherDigests = teachers.isEmpty ? nil : try teachers.map { try TeacherFiles.digest(path: $0) }
         config.training = ["task": task, "epochs": "\(epochs)", "batch_size": "\(batchSize)", "learning_rate": "\(learningRate)"]
             .merging(detector.recipe(task: task)) { a, _ in a }
         let timer = ProfileTimer(block: block, rate: rate, seconds: measureSeconds, profile: deviceProfile, splitFrames: splitFrames)

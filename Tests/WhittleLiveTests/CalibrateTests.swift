@@ -94,7 +94,8 @@ extension LiveTests {
 
 /// `whittle eval --model A,B` scores an ensemble on its mean output: the shipped drum model twice is
 /// the shipped model; beside a silenced copy of itself (outputs near 0) its probabilities halve, so
-/// the ensemble finds fewer hits at the same operating point; models of other tasks are refused.
+/// the ensemble finds fewer hits at the same operating point; models of other tasks or answering at
+/// other target delays are refused.
 extension LiveTests {
     @Test(.enabled(if: Live.canRenderTimGM, "needs fluidsynth and TimGM6mb"))
     func evalScoresAnEnsembleOnItsMeanOutput() throws {
@@ -127,5 +128,15 @@ extension LiveTests {
 
         let mixed = try Live.run(whittle, ["eval", "--model", "\(shipped),\(onset)", "--data", data], timeout: 60)
         #expect(mixed.status == 2 && mixed.stderr.contains("ensemble model 2: metadata 'task'"), "\(mixed.stderr)")
+        // Members answering at other delays would average frame t with frame t ± 1: refused.
+        var paths: [String] = []
+        for delay in [2, 3] {
+            var m = try ModelFile.read(path: shipped)
+            m.metadata["target_delay"] = "\(delay)"
+            paths.append(dir.appendingPathComponent("delay\(delay).safetensors").path)
+            try m.write(path: paths.last!)
+        }
+        let late = try Live.run(whittle, ["eval", "--model", paths.joined(separator: ","), "--data", data], timeout: 60)
+        #expect(late.status == 2 && late.stderr.contains("ensemble model 2: metadata 'target_delay' is 3, against 2"), "\(late.stderr)")
     }
 }

@@ -98,5 +98,16 @@ extension LiveTests {
         let bad = try Live.run(whittle, common + ["--fmax", "8000", "--out", refused], timeout: 600)
         #expect(bad.status == 2 && bad.stderr.contains("teacher \(teacher): metadata 'features'"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: refused))
+
+        // The student records its target delay (1, the default); as a teacher it teaches a student at
+        // that delay and is refused for one at another, which would learn targets a frame late.
+        #expect(try ModelFile.read(path: taught).metadata["target_delay"] == "1")
+        let again = common.map { $0 == teacher ? taught : $0 }
+        let second = dir.appendingPathComponent("second.safetensors").path
+        let same = try Live.run(whittle, again + ["--out", second], timeout: 600)
+        #expect(same.status == 0, "\(same.stderr)")
+        let late = try Live.run(whittle, again + ["--target-delay", "2", "--out", refused], timeout: 600)
+        #expect(late.status == 2 && late.stderr.contains("teacher \(taught): metadata 'target_delay' is 1, against 2"), "\(late.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: refused))
     }
 }

@@ -169,6 +169,30 @@ func scratchDirectory(_ name: String) -> String {
         #expect { try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: dense, resume: true) }
             throws: { "\($0)".contains("teacher-4") }
     }
+
+    /// Teachers are pinned by digest: one overwritten after the dense step stops the run at the next
+    /// round, naming it; restored, the run resumes and finishes.
+    @Test func aTeacherReplacedMidRunIsRefused() throws {
+        let dir = scratchDirectory("distil-pinned")
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: dir + "-t") }
+        try FileManager.default.createDirectory(atPath: dir + "-t", withIntermediateDirectories: true)
+        let path = dir + "-t/teacher-3.safetensors"
+        try randomModel(TestGraphs.cnn, seed: 3).write(path: path)
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        var c = config()
+        c.distill = 0.5
+        c.teachers = [path]
+        c.teacherDigests = [try TeacherFiles.digest(path: path)]
+        let start = try randomModel(TestGraphs.cnn)
+        #expect {
+            try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: start, resume: false, afterStep: { step in
+                if step.round == 0 { try randomModel(TestGraphs.cnn, seed: 4).write(path: path) }
+            })
+        } throws: { "\($0)".contains("teacher \(path) changed since the run began") }
+        try original.write(to: URL(fileURLWithPath: path))
+        let state = try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: start, resume: true)
+        #expect(state.done.count == c.steps.count)
+    }
 }
 
 /// FakeTrainer that remembers the distillation of every call.
