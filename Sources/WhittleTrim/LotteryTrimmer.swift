@@ -44,6 +44,8 @@ public struct LotteryTrimmer: Sendable {
                 throw TrimError("\(checkpoint.directory) already holds a trimming run: pass --resume to continue it, or choose another --out")
             }
             state = try checkpoint.load()
+            // Checkpoints from before teacher digests were recorded resume under this run's digests.
+            if state.config.teacherDigests == nil && state.config.teachers != nil { state.config.teacherDigests = config.teacherDigests }
             guard state.config == config else {
                 throw TrimError("\(checkpoint.directory): the checkpoint was made with other options (\(Self.describe(state.config))) than this run's (\(Self.describe(config))); resume with the same options")
             }

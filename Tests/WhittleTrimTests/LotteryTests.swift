@@ -193,6 +193,29 @@ func scratchDirectory(_ name: String) -> String {
         let state = try LotteryTrimmer(config: c, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: start, resume: true)
         #expect(state.done.count == c.steps.count)
     }
+
+    /// A checkpoint written before teacher digests existed (teachers, no digests) resumes under a run
+    /// that records them, and from then on holds the teachers to them.
+    @Test func aCheckpointWithoutTeacherDigestsResumes() throws {
+        let dir = scratchDirectory("distil-undigested")
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: dir + "-t") }
+        try FileManager.default.createDirectory(atPath: dir + "-t", withIntermediateDirectories: true)
+        let path = dir + "-t/teacher-3.safetensors"
+        try randomModel(TestGraphs.cnn, seed: 3).write(path: path)
+        var old = config()
+        old.distill = 0.5
+        old.teachers = [path]
+        let start = try randomModel(TestGraphs.cnn)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try LotteryTrimmer(config: old, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: start, resume: false,
+                                                                                                              afterStep: { _ in throw Stop() })
+        }
+        var new = old
+        new.teacherDigests = [try TeacherFiles.digest(path: path)]
+        let state = try LotteryTrimmer(config: new, trainer: FakeTrainer(), timer: NoTimer(), directory: dir).run(start: start, resume: true)
+        #expect(state.done.count == new.steps.count && state.config.teacherDigests == new.teacherDigests)
+    }
 }
 
 /// FakeTrainer that remembers the distillation of every call.
