@@ -52,38 +52,45 @@ public struct DistilledTask: TrainingTask {
     static let teacherChunk = 64
 
     public func trainingBatches(epoch: Int, seed: UInt64) throws -> [Batch] {
-        let teachers = try distillation.teachers.map { (try TrainGraph($0), $0.tensors.mapValues(\.values)) }
-        return try base.trainingBatches(epoch: epoch, seed: seed).map { batch in
-            let chunks = try stride(from: 0, to: batch.count, by: Self.teacherChunk).map { start in
-                let part = batch.slice(start..<min(start + Self.teacherChunk, batch.count))
-                let outputs = try Self.meanOutputs(teachers, part)
+        let parts = try base.trainingBatches(epoch: epoch, seed: seed).map { batch in
+            stride(from: 0, to: batch.count, by: Self.teacherChunk).map { batch.slice($0..<min($0 + Self.teacherChunk, batch.count)) }
+        }
+        let taught = try Self.meanOutputs(distillation.teachers, parts.flatMap { $0 })
+        var next = 0
+        return try parts.map { chunks in
+            let blended = try chunks.map { part in
+                defer { next += 1 }
                 var blended = part
                 for (name, labels) in part.targets {
-                    guard let taught = outputs[name] else { throw TrainError("distillation: the teacher has no output '\(name)'") }
-                    blended.targets[name] = try blend(labels: Seq(labels), taught: taught, loss: base.loss(output: name)).tensor
+                    guard let output = taught[next][name] else { throw TrainError("distillation: the teacher has no output '\(name)'") }
+                    blended.targets[name] = try blend(labels: Seq(labels), taught: output, loss: base.loss(output: name)).tensor
                 }
                 return blended
             }
-            return chunks.count == 1 ? chunks[0] : Batch.joined(chunks)
+            return blended.count == 1 ? blended[0] : Batch.joined(blended)
         }
     }
 
-    /// The teachers' outputs on `batch`, averaged over the teachers.
-    static func meanOutputs(_ teachers: [(TrainGraph, Parameters)], _ batch: Batch) throws -> [String: Seq] {
-        var sum: [String: Seq] = [:]
-        for (graph, parameters) in teachers {
-            let outputs = try graph.forward(batch.inputs.mapValues(Seq.init), parameters, training: false)
-            for name in graph.graph.outputs {
-                let o = outputs[name]!
-                guard var s = sum[name] else { sum[name] = o; continue }
-                guard s.data.count == o.data.count else { throw TrainError("distillation: the teachers' '\(name)' outputs differ in size") }
-                for i in s.data.indices { s.data[i] += o.data[i] }
-                sum[name] = s
+    /// The teachers' outputs on each of `parts`, averaged over the teachers. One teacher at a time:
+    /// a training graph keeps its last forward pass's activations and im2col buffers for a backward
+    /// pass, so teachers alive together held one copy each (seven drum teachers: 13 GB resident).
+    static func meanOutputs(_ teachers: [ModelFile], _ parts: [Batch]) throws -> [[String: Seq]] {
+        var sums = [[String: Seq]](repeating: [:], count: parts.count)
+        for teacher in teachers {
+            let graph = try TrainGraph(teacher), parameters = teacher.tensors.mapValues(\.values)
+            for (i, part) in parts.enumerated() {
+                let outputs = try graph.forward(part.inputs.mapValues(Seq.init), parameters, training: false)
+                for name in graph.graph.outputs {
+                    let o = outputs[name]!
+                    guard let size = sums[i][name]?.data.count else { sums[i][name] = o; continue }
+                    guard size == o.data.count else { throw TrainError("distillation: the teachers' '\(name)' outputs differ in size") }
+                    accumulate(&sums[i][name]!.data, o.data)
+                }
             }
         }
-        guard teachers.count > 1 else { return sum }
+        guard teachers.count > 1 else { return sums }
         let scale = 1 / Float(teachers.count)
-        return sum.mapValues { s in var m = s; for i in m.data.indices { m.data[i] *= scale }; return m }
+        return sums.map { $0.mapValues { s in var m = s; for i in m.data.indices { m.data[i] *= scale }; return m } }
     }
 
     public func validationBatches() throws -> [Batch] { try base.validationBatches() }
