@@ -22,12 +22,20 @@ public struct FeatureSettings: Sendable, Equatable {
     public var kind: Kind
     public var sampleRate: Int
     public var hop: Int
+    /// Log-mel only: per-channel energy normalisation after the log (nil: plain log-mel).
+    public var pcen: PCENSettings?
 
-    public init(kind: Kind, sampleRate: Int, hop: Int) {
+    public init(kind: Kind, sampleRate: Int, hop: Int, pcen: PCENSettings? = nil) {
         self.kind = kind
         self.sampleRate = sampleRate
         self.hop = hop
+        self.pcen = pcen
     }
+
+    public var hopSeconds: Double { Double(hop) / Double(sampleRate) }
+
+    /// The same front end without PCEN: the log-mel frames training augments before normalising.
+    public var withoutPCEN: FeatureSettings { var s = self; s.pcen = nil; return s }
 
     /// Samples each feature frame looks at.
     public var frameLength: Int {
@@ -73,6 +81,8 @@ public struct FeatureExtractor {
     let columnOffsets: UnsafeMutablePointer<Int32>
     /// `settings.count` values, valid after `push`.
     public let features: UnsafeMutablePointer<Float>
+    /// Log-mel with PCEN: the normaliser's state.
+    let pcen: PCEN?
 
     public init(_ settings: FeatureSettings) {
         hop = settings.hop
@@ -85,10 +95,12 @@ public struct FeatureExtractor {
             stft = STFTFrame(size: n, hop: settings.hop)
             bands = .mel(fftSize: n, sampleRate: rate, bands: b, minHz: lo, maxHz: hi)
             compression = c
+            pcen = settings.pcen.map { PCEN($0, bands: b, hopSeconds: settings.hopSeconds) }
         case .frames(let size):
             stft = STFTFrame(size: size, hop: settings.hop)
             bands = nil
             compression = 1
+            pcen = nil
         case .harmonicSpectrum(let window, let n, let lo, let bins, let perOctave, let harmonics, let c):
             stft = STFTFrame(size: window, hop: settings.hop, fftSize: n)
             // One log-frequency axis from the lowest to the highest row any column reads.
@@ -99,6 +111,7 @@ public struct FeatureExtractor {
                                   binsPerOctave: Double(perOctave))
             offsets = shifts.map { $0 - low }
             compression = c
+            pcen = nil
         }
         columns = offsets.count
         rows = columns > 0 ? count / columns : count
@@ -109,8 +122,9 @@ public struct FeatureExtractor {
 
     public func deallocate() {
         stft.deallocate(); bands?.deallocate(); features.deallocate(); bandValues.deallocate(); columnOffsets.deallocate()
+        pcen?.deallocate()
     }
-    public func reset() { stft.reset() }
+    public func reset() { stft.reset(); pcen?.reset() }
 
     /// Consumes one hop and computes the features of the frame ending with it.
     @_noLocks @_noAllocation
@@ -126,6 +140,7 @@ public struct FeatureExtractor {
             stft.push(hop)
             bands.apply(stft.magnitude, into: features)
             for b in 0..<count { features[b] = nnLog1p(compression * features[b]) }
+            if let pcen { pcen.apply(features) }
         } else {
             stft.append(hop)
             let n = stft.size

@@ -78,6 +78,25 @@ public struct NeuralDetectorSettings: Sendable {
     /// Pitch: the online tracker (metadata `pitch_tracking`); nil: the argmax of every frame.
     public var tracking: PitchTracker.Parameters?
 
+    /// The log-mel front end's optional `pcen` object (absent: plain log-mel).
+    static func pcen(_ value: Any?, path: String) throws(DetectorError) -> PCENSettings? {
+        guard let value else { return nil }
+        guard let o = value as? [String: Any] else { throw DetectorError("\(path): features field 'pcen' must be a JSON object") }
+        func number(_ key: String, _ fallback: Double, _ valid: ClosedRange<Double>) throws(DetectorError) -> Double {
+            guard o[key] != nil else { return fallback }
+            guard let v = (o[key] as? Double) ?? (o[key] as? Int).map(Double.init), v.isFinite, valid.contains(v) else {
+                throw DetectorError("\(path): features field 'pcen.\(key)' must be a number in \(valid.lowerBound)...\(valid.upperBound)")
+            }
+            return v
+        }
+        let d = PCENSettings()
+        return PCENSettings(timeConstant: try number("time_constant", d.timeConstant, 0.001...60),
+                            alpha: Float(try number("alpha", Double(d.alpha), 0...1)),
+                            delta: Float(try number("delta", Double(d.delta), 1e-6...1e6)),
+                            root: Float(try number("root", Double(d.root), 0.01...1)),
+                            floor: Float(try number("floor", Double(d.floor), 1e-12...1)))
+    }
+
     public init(metadata m: ModelMetadata, path: String) throws(DetectorError) {
         task = Task(rawValue: m.task ?? "other") ?? .other
         guard let rate = m.sampleRate, rate.rounded() == rate, (8_000...192_000).contains(Int(rate)) else {
@@ -114,7 +133,7 @@ public struct NeuralDetectorSettings: Sendable {
             let c = try number("compression", 1)
             guard c > 0, c.isFinite else { throw DetectorError("\(path): features field 'compression' must be positive") }
             features = FeatureSettings(kind: .logMel(fftSize: n, bands: bands, minHz: lo, maxHz: hi, compression: Float(c)),
-                                       sampleRate: Int(rate), hop: hop)
+                                       sampleRate: Int(rate), hop: hop, pcen: try Self.pcen(object["pcen"], path: path))
         case "frames":
             let size = try int("size")
             guard size >= hop, size <= 16_384 else { throw DetectorError("\(path): features field 'size' must be in hop...16384") }

@@ -34,7 +34,11 @@ public enum DetectorFrontEnd {
     public static func json(_ s: FeatureSettings) -> String {
         switch s.kind {
         case .logMel(let n, let bands, let lo, let hi, let c):
-            return "{\"type\":\"logmel\",\"n_fft\":\(n),\"bands\":\(bands),\"fmin\":\(lo),\"fmax\":\(hi),\"compression\":\(c)}"
+            var pcen = ""
+            if let p = s.pcen {
+                pcen = ",\"pcen\":{\"time_constant\":\(p.timeConstant),\"alpha\":\(p.alpha),\"delta\":\(p.delta),\"root\":\(p.root),\"floor\":\(p.floor)}"
+            }
+            return "{\"type\":\"logmel\",\"n_fft\":\(n),\"bands\":\(bands),\"fmin\":\(lo),\"fmax\":\(hi),\"compression\":\(c)\(pcen)}"
         case .frames(let size):
             return "{\"type\":\"frames\",\"size\":\(size)}"
         case .harmonicSpectrum(let w, let n, let lo, let bins, let perOctave, let h, let c):
@@ -51,8 +55,16 @@ public enum DetectorFrontEnd {
         func num(_ k: String, _ d: Double) -> Double { (o[k] as? Double) ?? (o[k] as? Int).map(Double.init) ?? d }
         switch o["type"] as? String {
         case "logmel":
-            return logMel(sampleRate: sampleRate, hop: hop, fftSize: Int(num("n_fft", 1024)), bands: Int(num("bands", 64)),
-                          minHz: num("fmin", 30), maxHz: num("fmax", Double(sampleRate) / 2), compression: Float(num("compression", 1)))
+            var f = logMel(sampleRate: sampleRate, hop: hop, fftSize: Int(num("n_fft", 1024)), bands: Int(num("bands", 64)),
+                           minHz: num("fmin", 30), maxHz: num("fmax", Double(sampleRate) / 2), compression: Float(num("compression", 1)))
+            if let p = o["pcen"] as? [String: Any] {
+                func n(_ k: String, _ d: Double) -> Double { (p[k] as? Double) ?? (p[k] as? Int).map(Double.init) ?? d }
+                let d = PCENSettings()
+                f.pcen = PCENSettings(timeConstant: n("time_constant", d.timeConstant), alpha: Float(n("alpha", Double(d.alpha))),
+                                      delta: Float(n("delta", Double(d.delta))), root: Float(n("root", Double(d.root))),
+                                      floor: Float(n("floor", Double(d.floor))))
+            }
+            return f
         case "frames":
             return frames(size: Int(num("size", 1024)), sampleRate: sampleRate, hop: hop)
         case "harmonic_spectrum":

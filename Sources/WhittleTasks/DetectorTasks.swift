@@ -11,9 +11,11 @@ public struct LogMelChoice: Sendable, Equatable {
     public var sampleRate: Int
     public var bands: Int
     public var maxHz: Double?
+    /// Per-channel energy normalisation after the log (nil: plain log-mel).
+    public var pcen: PCENSettings?
 
-    public init(sampleRate: Int = 16000, bands: Int = 64, maxHz: Double? = nil) {
-        self.sampleRate = sampleRate; self.bands = bands; self.maxHz = maxHz
+    public init(sampleRate: Int = 16000, bands: Int = 64, maxHz: Double? = nil, pcen: PCENSettings? = nil) {
+        self.sampleRate = sampleRate; self.bands = bands; self.maxHz = maxHz; self.pcen = pcen
     }
 
     /// Whether this is the default front end.
@@ -36,8 +38,10 @@ public enum DetectorTasks {
                                 logMel: LogMelChoice = LogMelChoice()) -> FeatureSettings {
         guard task == "pitch" else {
             let rate = logMel.sampleRate
-            return DetectorFrontEnd.logMel(sampleRate: rate, hop: hop ?? rate / 100, fftSize: fftSize ?? 1024, bands: logMel.bands,
-                                           maxHz: logMel.maxHz ?? Double(rate) / 2)
+            var f = DetectorFrontEnd.logMel(sampleRate: rate, hop: hop ?? rate / 100, fftSize: fftSize ?? 1024, bands: logMel.bands,
+                                            maxHz: logMel.maxHz ?? Double(rate) / 2)
+            f.pcen = logMel.pcen
+            return f
         }
         let width = graph?.inputs.first?.shape.reduce(1, *)
         if width == 1024 { return DetectorFrontEnd.frames(size: 1024, hop: hop ?? 160) }
@@ -52,7 +56,8 @@ public enum DetectorTasks {
         switch task {
         case "onset", "drums":
             let kind: EventTask.Kind = task == "onset" ? .onset : .drums
-            let train = try LogMelExample.loadParallel(directories: data, stems: stems(task), features: f, items: options.items,
+            // Training stems stay plain log-mel: crops are augmented as mel magnitudes, then normalised.
+            let train = try LogMelExample.loadParallel(directories: data, stems: stems(task), features: f.withoutPCEN, items: options.items,
                                                        drumClassStems: options.drumTimbreDB > 0, mixDrums: options.drumTimbreInMixes)
             if options.drumTimbreDB > 0 && !train.contains(where: { !$0.drumClasses.isEmpty }) {
                 throw CorpusError(description: "--drum-timbre-db needs drum class stems (NAME.drums-KD.wav …) in the training data; none in \(data.joined(separator: ", ")): render it with `whittle data … --drum-class-stems`")

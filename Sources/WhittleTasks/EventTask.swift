@@ -126,6 +126,14 @@ public struct EventTask: TrainingTask {
                 for t in start..<(start + T) { target(e, frame: t, into: &y) }
             }
         }
+        if let pcen = features.pcen {
+            // Each crop from a fresh normaliser, as the engine starts a stream (training stems are plain log-mel).
+            for i in 0..<crops.count {
+                var crop = Array(x[(i * T * W)..<((i + 1) * T * W)])
+                PCEN.normalise(&crop, bands: W, settings: pcen, hopSeconds: features.hopSeconds)
+                x.replaceSubrange((i * T * W)..<((i + 1) * T * W), with: crop)
+            }
+        }
         return [Batch(inputs: [inputName: TensorData(shape: [crops.count, T] + inputShape, values: x)],
                       targets: [outputName: TensorData(shape: [crops.count, T, classes], values: y)])]
     }
@@ -144,6 +152,15 @@ public struct EventTask: TrainingTask {
             for b in 0..<W { out[f + b] = rows[first + f + min(max(b - shift, 0), W - 1)] }
         }
         return out[...]
+    }
+
+    /// A training stem as the model hears it: with PCEN, its plain log-mel frames normalised from
+    /// the start (validation stems are loaded normalised).
+    public func heard(_ e: LogMelExample) -> LogMelExample {
+        guard let pcen = features.pcen else { return e }
+        var n = e
+        PCEN.normalise(&n.features.values, bands: features.count, settings: pcen, hopSeconds: features.hopSeconds)
+        return n
     }
 
     public func validationBatches() throws -> [Batch] {

@@ -27,6 +27,7 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(name: .customLong("drum-timbre-db"), help: "Onset/drums: rebuild drum stems from their class stems (`whittle data --drum-class-stems`), each of KD, SD, HH under its own random equaliser up to ± this many dB and level ± half of it (0: off).") var drumTimbreDB: Double = 0
     @Option(name: .customLong("drum-decay"), help: "With --drum-timbre-db: each class also rings longer, fed back frame to frame at a random rate up to this (0...0.9; 0: off).") var drumDecay: Double = 0
     @Flag(name: .customLong("drum-timbre-mixes"), help: "With --drum-timbre-db: rebuild the drums inside mixes too (the mix less its drum stem, plus the reshaped classes), not only the drum stems.") var drumTimbreMixes = false
+    @Option(help: "Onset/drums: per-channel energy normalisation (PCEN) after the log-mel, smoothing over this many seconds (e.g. 0.4; 0: off). Written into the model's front end.") var pcen: Double = 0
     @Option(name: .customLong("data-items"), help: "Detector tasks: only items FIRST..<END of each training directory (e.g. 0..<20).") var dataItems: String?
 
     /// Every option at its default (parsed from no arguments).
@@ -63,7 +64,7 @@ struct DetectorTrainOptions: ParsableArguments {
         note("positive-weight", positiveWeight, d.positiveWeight); note("mix-probability", mixProbability, d.mixProbability)
         note("eq-db", eqDB, d.eqDB); note("band-shift", bandShift, d.bandShift)
         note("drum-timbre-db", drumTimbreDB, d.drumTimbreDB); note("drum-decay", drumDecay, d.drumDecay)
-        note("drum-timbre-mixes", drumTimbreMixes, d.drumTimbreMixes)
+        note("drum-timbre-mixes", drumTimbreMixes, d.drumTimbreMixes); note("pcen", pcen, d.pcen)
         let given: [(String, String?)] = [("target-delay", targetDelay.map { "\($0)" }), ("data-items", dataItems), ("data", data),
                                           ("valid", valid), ("hop", hop.map { "\($0)" }), ("frame-size", frameSize.map { "\($0)" }),
                                           ("feature-rate", featureRate.map { "\($0)" }), ("bands", bands.map { "\($0)" }),
@@ -81,7 +82,7 @@ struct DetectorTrainOptions: ParsableArguments {
         }
         if let hop, !(80...512).contains(hop) { throw ValidationError("--hop must be in 80...512 samples") }
         let mel = try logMelChoice()
-        if name == "pitch" && !mel.isDefault { throw ValidationError("--feature-rate, --bands and --fmax apply to onset and drums only") }
+        if name == "pitch" && !mel.isDefault { throw ValidationError("--feature-rate, --bands, --fmax and --pcen apply to onset and drums only") }
         if let targetDelay, !(0...8).contains(targetDelay) { throw ValidationError("--target-delay must be in 0...8 frames") }
         if !(0...24).contains(eqDB) { throw ValidationError("--eq-db must be in 0...24 dB (got \(eqDB))") }
         if !(0...16).contains(bandShift) { throw ValidationError("--band-shift must be in 0...16 bands (got \(bandShift))") }
@@ -107,6 +108,10 @@ struct DetectorTrainOptions: ParsableArguments {
             guard (1...512).contains(bands) else { throw ValidationError("--bands must be in 1...512") }
             c.bands = bands
         }
+        if pcen != 0 {
+            guard (0.01...10).contains(pcen) else { throw ValidationError("--pcen must be a time constant in 0.01...10 s, or 0 for off (got \(pcen))") }
+            c.pcen = PCENSettings(timeConstant: pcen)
+        }
         if let fmax {
             guard fmax > 30, fmax <= Double(c.sampleRate) / 2 else {
                 throw ValidationError("--fmax must be above 30 Hz (the lowest band edge) and at most half the feature rate (\(c.sampleRate / 2) Hz)")
@@ -124,7 +129,7 @@ enum DetectorFinish {
         if let delay = targetDelay(of: task) { m.metadata[DetectorTasks.targetDelayKey] = "\(delay)" }
         if let t = task as? EventTask {
             let runtime = try m.build()
-            let stems = Array(t.training.prefix(24))
+            let stems = t.training.prefix(24).map(t.heard)
             let result = DetectorCalibration.calibrate(runtime, kind: t.kind, examples: stems, start: t.decoding, clock: t.clock)
             try apply(result, task: t.name, features: t.features, to: &m,
                       calibration: "{\"stems\":\(stems.count),\"f_measure\":\(String(format: "%.4f", result.meanF))}")

@@ -36,6 +36,11 @@ extension LiveTests {
             // Mixes' drums are rebuilt from the class stems only under a timbre range.
             (["train", "--task", "drums", "--graph", drumGraph, "--data", dir.path, "--valid", dir.path, "--drum-timbre-mixes",
               "--out", dir.appendingPathComponent("h.safetensors").path], "--drum-timbre-mixes needs --drum-timbre-db"),
+            // PCEN: a time constant in range, and the log-mel front ends only.
+            (["train", "--task", "drums", "--graph", drumGraph, "--data", dir.path, "--valid", dir.path, "--pcen", "0.001",
+              "--out", dir.appendingPathComponent("h.safetensors").path], "--pcen must be a time constant"),
+            (["train", "--task", "pitch", "--graph", drumGraph, "--data", dir.path, "--valid", dir.path, "--pcen", "0.4",
+              "--out", dir.appendingPathComponent("h.safetensors").path], "--pcen apply to onset and drums only"),
         ]
         for (arguments, mention) in cases {
             let result = try Live.run(whittle, arguments, timeout: 60, in: dir)

@@ -25,6 +25,7 @@ WHITTLE_RT static inline float whittle_log1pf(float x) { return __builtin_log1pf
 WHITTLE_RT static inline float whittle_expf(float x) { return __builtin_expf(x); }
 WHITTLE_RT static inline float whittle_sinf(float x) { return __builtin_sinf(x); }
 WHITTLE_RT static inline float whittle_tanhf(float x) { return __builtin_tanhf(x); }
+WHITTLE_RT static inline float whittle_powf(float x, float y) { return __builtin_powf(x, y); }
 
 // ---- time: CLOCK_MONOTONIC through the vDSO (no kernel entry) ----
 WHITTLE_RT uint64_t whittle_now_ns(void);
