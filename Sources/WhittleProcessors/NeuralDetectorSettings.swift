@@ -94,7 +94,7 @@ public struct NeuralDetectorSettings: Sendable {
                             alpha: Float(try number("alpha", Double(d.alpha), 0...1)),
                             delta: Float(try number("delta", Double(d.delta), 1e-6...1e6)),
                             root: Float(try number("root", Double(d.root), 0.01...1)),
-                            floor: Float(try number("floor", Double(d.floor), 1e-12...1)))
+                            floor: Float(try number("floor", Double(d.floor), 1e-12...1000)))
     }
 
     public init(metadata m: ModelMetadata, path: String) throws(DetectorError) {

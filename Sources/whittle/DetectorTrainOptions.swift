@@ -27,7 +27,7 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(name: .customLong("drum-timbre-db"), help: "Onset/drums: rebuild drum stems from their class stems (`whittle data --drum-class-stems`), each of KD, SD, HH under its own random equaliser up to ± this many dB and level ± half of it (0: off).") var drumTimbreDB: Double = 0
     @Option(name: .customLong("drum-decay"), help: "With --drum-timbre-db: each class also rings longer, fed back frame to frame at a random rate up to this (0...0.9; 0: off).") var drumDecay: Double = 0
     @Flag(name: .customLong("drum-timbre-mixes"), help: "With --drum-timbre-db: rebuild the drums inside mixes too (the mix less its drum stem, plus the reshaped classes), not only the drum stems.") var drumTimbreMixes = false
-    @Option(help: "Onset/drums: per-channel energy normalisation (PCEN) after the log-mel, smoothing over this many seconds (e.g. 0.4; 0: off). Written into the model's front end.") var pcen: Double = 0
+    @Option(help: "Onset/drums: per-channel energy normalisation (PCEN) after the log-mel: T[:ALPHA:DELTA:ROOT:FLOOR], smoothing over T seconds (e.g. 0.4; defaults 0.98:2:0.5:1e-6, FLOOR in units of the compressed mel energy). Written into the model's front end.") var pcen: String?
     @Option(name: .customLong("data-items"), help: "Detector tasks: only items FIRST..<END of each training directory (e.g. 0..<20).") var dataItems: String?
 
     /// Every option at its default (parsed from no arguments).
@@ -64,7 +64,7 @@ struct DetectorTrainOptions: ParsableArguments {
         note("positive-weight", positiveWeight, d.positiveWeight); note("mix-probability", mixProbability, d.mixProbability)
         note("eq-db", eqDB, d.eqDB); note("band-shift", bandShift, d.bandShift)
         note("drum-timbre-db", drumTimbreDB, d.drumTimbreDB); note("drum-decay", drumDecay, d.drumDecay)
-        note("drum-timbre-mixes", drumTimbreMixes, d.drumTimbreMixes); note("pcen", pcen, d.pcen)
+        note("drum-timbre-mixes", drumTimbreMixes, d.drumTimbreMixes); note("pcen", pcen ?? "", d.pcen ?? "")
         let given: [(String, String?)] = [("target-delay", targetDelay.map { "\($0)" }), ("data-items", dataItems), ("data", data),
                                           ("valid", valid), ("hop", hop.map { "\($0)" }), ("frame-size", frameSize.map { "\($0)" }),
                                           ("feature-rate", featureRate.map { "\($0)" }), ("bands", bands.map { "\($0)" }),
@@ -108,9 +108,19 @@ struct DetectorTrainOptions: ParsableArguments {
             guard (1...512).contains(bands) else { throw ValidationError("--bands must be in 1...512") }
             c.bands = bands
         }
-        if pcen != 0 {
-            guard (0.01...10).contains(pcen) else { throw ValidationError("--pcen must be a time constant in 0.01...10 s, or 0 for off (got \(pcen))") }
-            c.pcen = PCENSettings(timeConstant: pcen)
+        if let pcen {
+            let v = pcen.split(separator: ":").map { Double($0) }
+            guard [1, 5].contains(v.count), v.allSatisfy({ $0 != nil }), let t = v[0], (0.01...10).contains(t) else {
+                throw ValidationError("--pcen must be a time constant in 0.01...10 s, or T:ALPHA:DELTA:ROOT:FLOOR (got \(pcen))")
+            }
+            c.pcen = PCENSettings(timeConstant: t)
+            if v.count == 5 {
+                let (alpha, delta, root, floor) = (v[1]!, v[2]!, v[3]!, v[4]!)
+                guard (0...1).contains(alpha), delta > 0, (0.01...1).contains(root), floor > 0, floor <= 1e3 else {
+                    throw ValidationError("--pcen: ALPHA in 0...1, DELTA > 0, ROOT in 0.01...1, FLOOR in (0, 1000] (got \(pcen))")
+                }
+                c.pcen = PCENSettings(timeConstant: t, alpha: Float(alpha), delta: Float(delta), root: Float(root), floor: Float(floor))
+            }
         }
         if let fmax {
             guard fmax > 30, fmax <= Double(c.sampleRate) / 2 else {
