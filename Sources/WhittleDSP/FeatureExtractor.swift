@@ -49,7 +49,7 @@ public struct FeatureSettings: Sendable, Equatable {
     /// Values per feature frame.
     public var count: Int {
         switch kind {
-        case .logMel(_, let bands, _, _, _): return bands
+        case .logMel(_, let bands, _, _, _): return pcen?.stack == true ? 2 * bands : bands
         case .frames(let size): return size
         case .harmonicSpectrum(_, _, _, let bins, _, let harmonics, _): return bins * harmonics.count
         }
@@ -81,12 +81,14 @@ public struct FeatureExtractor {
     let columnOffsets: UnsafeMutablePointer<Int32>
     /// `settings.count` values, valid after `push`.
     public let features: UnsafeMutablePointer<Float>
-    /// Log-mel with PCEN: the normaliser's state.
+    /// Log-mel with PCEN: the normaliser's state, and whether the plain values stay beside it.
     let pcen: PCEN?
+    let pcenStacked: Bool
 
     public init(_ settings: FeatureSettings) {
         hop = settings.hop
         count = settings.count
+        pcenStacked = settings.pcen?.stack == true
         features = RawBuffer.floats(count)
         let rate = Double(settings.sampleRate)
         var offsets: [Int] = []
@@ -136,6 +138,16 @@ public struct FeatureExtractor {
             for k in 0..<rows {
                 for h in 0..<columns { features[k * columns + h] = bandValues[k + Int(columnOffsets[h])] }
             }
+        } else if let bands, let pcen, pcenStacked {
+            // Two values per band: the plain log-mel, then its normalised copy.
+            stft.push(hop)
+            bands.apply(stft.magnitude, into: bandValues)
+            for b in 0..<bands.bandCount {
+                bandValues[b] = nnLog1p(compression * bandValues[b])
+                features[2 * b] = bandValues[b]
+            }
+            pcen.apply(bandValues)
+            for b in 0..<bands.bandCount { features[2 * b + 1] = bandValues[b] }
         } else if let bands {
             stft.push(hop)
             bands.apply(stft.magnitude, into: features)

@@ -13,11 +13,15 @@ public struct PCENSettings: Sendable, Equatable {
     public var delta: Float
     public var root: Float
     public var floor: Float
+    /// Keep the plain log-mel beside it: two values per band (plain, normalised), a [bands, 2] input.
+    public var stack: Bool
 
     /// Librosa's defaults for the exponents (α 0.98, δ 2, r 0.5); T 0.4 s outlasts a drum hit and
     /// follows a chord change within half a second.
-    public init(timeConstant: Double = 0.4, alpha: Float = 0.98, delta: Float = 2, root: Float = 0.5, floor: Float = 1e-6) {
+    public init(timeConstant: Double = 0.4, alpha: Float = 0.98, delta: Float = 2, root: Float = 0.5, floor: Float = 1e-6,
+                stack: Bool = false) {
         self.timeConstant = timeConstant; self.alpha = alpha; self.delta = delta; self.root = root; self.floor = floor
+        self.stack = stack
     }
 
     /// The smoother's weight of a new frame at `hopSeconds` per frame.
@@ -56,14 +60,19 @@ public struct PCEN {
         state[bands] = 1
     }
 
-    /// Offline: `frames` rows of `bands` values normalised in place from a fresh state, as the
-    /// engine would from a reset (training crops, whole stems).
-    public static func normalise(_ values: inout [Float], bands: Int, settings: PCENSettings, hopSeconds: Double) {
+    /// Offline: rows of `bands` plain log-mel values as the engine's front end gives them from a
+    /// reset (training crops, whole stems): normalised, or with `stack` interleaved (plain, normalised).
+    public static func frames(_ plain: [Float], bands: Int, settings: PCENSettings, hopSeconds: Double) -> [Float] {
         let p = PCEN(settings, bands: bands, hopSeconds: hopSeconds)
         defer { p.deallocate() }
         p.reset()
-        values.withUnsafeMutableBufferPointer { v in
+        var normalised = plain
+        normalised.withUnsafeMutableBufferPointer { v in
             for f in stride(from: 0, to: v.count - bands + 1, by: bands) { p.apply(v.baseAddress! + f) }
         }
+        guard settings.stack else { return normalised }
+        var out = [Float](repeating: 0, count: 2 * plain.count)
+        for i in plain.indices { out[2 * i] = plain[i]; out[2 * i + 1] = normalised[i] }
+        return out
     }
 }

@@ -90,11 +90,13 @@ public struct NeuralDetectorSettings: Sendable {
             return v
         }
         let d = PCENSettings()
+        guard o["stack"] == nil || o["stack"] is Bool else { throw DetectorError("\(path): features field 'pcen.stack' must be true or false") }
         return PCENSettings(timeConstant: try number("time_constant", d.timeConstant, 0.001...60),
                             alpha: Float(try number("alpha", Double(d.alpha), 0...1)),
                             delta: Float(try number("delta", Double(d.delta), 1e-6...1e6)),
                             root: Float(try number("root", Double(d.root), 0.01...1)),
-                            floor: Float(try number("floor", Double(d.floor), 1e-12...1000)))
+                            floor: Float(try number("floor", Double(d.floor), 1e-12...1000)),
+                            stack: (o["stack"] as? Bool) ?? false)
     }
 
     public init(metadata m: ModelMetadata, path: String) throws(DetectorError) {

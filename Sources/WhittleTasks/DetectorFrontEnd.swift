@@ -36,7 +36,7 @@ public enum DetectorFrontEnd {
         case .logMel(let n, let bands, let lo, let hi, let c):
             var pcen = ""
             if let p = s.pcen {
-                pcen = ",\"pcen\":{\"time_constant\":\(p.timeConstant),\"alpha\":\(p.alpha),\"delta\":\(p.delta),\"root\":\(p.root),\"floor\":\(p.floor)}"
+                pcen = ",\"pcen\":{\"time_constant\":\(p.timeConstant),\"alpha\":\(p.alpha),\"delta\":\(p.delta),\"root\":\(p.root),\"floor\":\(p.floor)\(p.stack ? ",\"stack\":true" : "")}"
             }
             return "{\"type\":\"logmel\",\"n_fft\":\(n),\"bands\":\(bands),\"fmin\":\(lo),\"fmax\":\(hi),\"compression\":\(c)\(pcen)}"
         case .frames(let size):
@@ -62,7 +62,7 @@ public enum DetectorFrontEnd {
                 let d = PCENSettings()
                 f.pcen = PCENSettings(timeConstant: n("time_constant", d.timeConstant), alpha: Float(n("alpha", Double(d.alpha))),
                                       delta: Float(n("delta", Double(d.delta))), root: Float(n("root", Double(d.root))),
-                                      floor: Float(n("floor", Double(d.floor))))
+                                      floor: Float(n("floor", Double(d.floor))), stack: (p["stack"] as? Bool) ?? false)
             }
             return f
         case "frames":

@@ -44,7 +44,8 @@ public struct EventTask: TrainingTask {
 
     public func trainingBatches(epoch: Int, seed: UInt64) throws -> [Batch] {
         var random = DetectorRandom(seed, UInt64(epoch) &* 7919 &+ 17)
-        let T = options.cropFrames, W = features.count
+        // W: plain log-mel bands, as the training stems hold them (PCEN comes after augmentation).
+        let T = options.cropFrames, W = features.withoutPCEN.count
         let crops = CropSampler(lengths: training.map(\.features.frames), crop: T).sample(options.cropsPerEpoch, random: &random)
         var x: [Float] = [], y: [Float] = []
         x.reserveCapacity(crops.count * T * W); y.reserveCapacity(crops.count * T * classes)
@@ -128,10 +129,8 @@ public struct EventTask: TrainingTask {
         }
         if let pcen = features.pcen {
             // Each crop from a fresh normaliser, as the engine starts a stream (training stems are plain log-mel).
-            for i in 0..<crops.count {
-                var crop = Array(x[(i * T * W)..<((i + 1) * T * W)])
-                PCEN.normalise(&crop, bands: W, settings: pcen, hopSeconds: features.hopSeconds)
-                x.replaceSubrange((i * T * W)..<((i + 1) * T * W), with: crop)
+            x = (0..<crops.count).flatMap { i in
+                PCEN.frames(Array(x[(i * T * W)..<((i + 1) * T * W)]), bands: W, settings: pcen, hopSeconds: features.hopSeconds)
             }
         }
         return [Batch(inputs: [inputName: TensorData(shape: [crops.count, T] + inputShape, values: x)],
@@ -159,7 +158,9 @@ public struct EventTask: TrainingTask {
     public func heard(_ e: LogMelExample) -> LogMelExample {
         guard let pcen = features.pcen else { return e }
         var n = e
-        PCEN.normalise(&n.features.values, bands: features.count, settings: pcen, hopSeconds: features.hopSeconds)
+        n.features = FeatureMatrix(frames: e.features.frames, width: features.count,
+                                   values: PCEN.frames(e.features.values, bands: e.features.width, settings: pcen,
+                                                       hopSeconds: features.hopSeconds))
         return n
     }
 

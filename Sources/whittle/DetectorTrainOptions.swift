@@ -28,6 +28,7 @@ struct DetectorTrainOptions: ParsableArguments {
     @Option(name: .customLong("drum-decay"), help: "With --drum-timbre-db: each class also rings longer, fed back frame to frame at a random rate up to this (0...0.9; 0: off).") var drumDecay: Double = 0
     @Flag(name: .customLong("drum-timbre-mixes"), help: "With --drum-timbre-db: rebuild the drums inside mixes too (the mix less its drum stem, plus the reshaped classes), not only the drum stems.") var drumTimbreMixes = false
     @Option(help: "Onset/drums: per-channel energy normalisation (PCEN) after the log-mel: T[:ALPHA:DELTA:ROOT:FLOOR], smoothing over T seconds (e.g. 0.4; defaults 0.98:2:0.5:1e-6, FLOOR in units of the compressed mel energy). Written into the model's front end.") var pcen: String?
+    @Flag(name: .customLong("pcen-stack"), help: "With --pcen: keep the plain log-mel beside it, two values per band (the graph takes [bands, 2]).") var pcenStack = false
     @Option(name: .customLong("data-items"), help: "Detector tasks: only items FIRST..<END of each training directory (e.g. 0..<20).") var dataItems: String?
 
     /// Every option at its default (parsed from no arguments).
@@ -64,7 +65,7 @@ struct DetectorTrainOptions: ParsableArguments {
         note("positive-weight", positiveWeight, d.positiveWeight); note("mix-probability", mixProbability, d.mixProbability)
         note("eq-db", eqDB, d.eqDB); note("band-shift", bandShift, d.bandShift)
         note("drum-timbre-db", drumTimbreDB, d.drumTimbreDB); note("drum-decay", drumDecay, d.drumDecay)
-        note("drum-timbre-mixes", drumTimbreMixes, d.drumTimbreMixes); note("pcen", pcen ?? "", d.pcen ?? "")
+        note("drum-timbre-mixes", drumTimbreMixes, d.drumTimbreMixes); note("pcen", pcen ?? "", d.pcen ?? ""); note("pcen-stack", pcenStack, d.pcenStack)
         let given: [(String, String?)] = [("target-delay", targetDelay.map { "\($0)" }), ("data-items", dataItems), ("data", data),
                                           ("valid", valid), ("hop", hop.map { "\($0)" }), ("frame-size", frameSize.map { "\($0)" }),
                                           ("feature-rate", featureRate.map { "\($0)" }), ("bands", bands.map { "\($0)" }),
@@ -121,7 +122,9 @@ struct DetectorTrainOptions: ParsableArguments {
                 }
                 c.pcen = PCENSettings(timeConstant: t, alpha: Float(alpha), delta: Float(delta), root: Float(root), floor: Float(floor))
             }
+            c.pcen?.stack = pcenStack
         }
+        if pcenStack && pcen == nil { throw ValidationError("--pcen-stack needs --pcen (it keeps the plain log-mel beside the normalised one)") }
         if let fmax {
             guard fmax > 30, fmax <= Double(c.sampleRate) / 2 else {
                 throw ValidationError("--fmax must be above 30 Hz (the lowest band edge) and at most half the feature rate (\(c.sampleRate / 2) Hz)")

@@ -41,6 +41,8 @@ extension LiveTests {
               "--out", dir.appendingPathComponent("h.safetensors").path], "--pcen must be a time constant"),
             (["train", "--task", "drums", "--graph", drumGraph, "--data", dir.path, "--valid", dir.path, "--pcen", "0.4:2:2:0.5:100",
               "--out", dir.appendingPathComponent("h.safetensors").path], "--pcen: ALPHA in 0...1"),
+            (["train", "--task", "drums", "--graph", drumGraph, "--data", dir.path, "--valid", dir.path, "--pcen-stack",
+              "--out", dir.appendingPathComponent("h.safetensors").path], "--pcen-stack needs --pcen"),
             (["train", "--task", "pitch", "--graph", drumGraph, "--data", dir.path, "--valid", dir.path, "--pcen", "0.4",
               "--out", dir.appendingPathComponent("h.safetensors").path], "--pcen apply to onset and drums only"),
         ]

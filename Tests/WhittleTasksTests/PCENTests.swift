@@ -67,13 +67,22 @@ import WhittleTrain
 
     /// A training crop (no augmentation) is the stream the engine hears from its start, and so is
     /// a training stem given to calibration (`heard`); the stems themselves stay plain log-mel.
-    @Test func trainingCropsAreWhatTheEngineHears() throws {
+    /// Stacked (`--pcen-stack`), each band's plain value comes first, its normalised one second.
+    @Test(arguments: [false, true]) func trainingCropsAreWhatTheEngineHears(stack: Bool) throws {
         let x = chordWithHits(gain: 0.5).signal
+        var normalised = self.normalised
+        normalised.pcen!.stack = stack
         let raw = features(plain, x), heard = features(normalised, x)
+        #expect(normalised.count == (stack ? 160 : 80) && heard[0].count == normalised.count)
+        if stack {
+            #expect(zip(raw, heard).allSatisfy { r, h in (0..<80).allSatisfy { r[$0] == h[2 * $0] } })
+            #expect(zip(features(self.normalised, x), heard).allSatisfy { n, h in (0..<80).allSatisfy { n[$0] == h[2 * $0 + 1] } })
+        }
         let frames = raw.count
         let ex = LogMelExample(DetectorExample(name: "a", features: raw, onsets: [Float](repeating: 0, count: frames),
                                                drums: raw.map { _ in [0, 0, 0] }, f0: [], onsetTimes: [], drumTimes: [[], [], []]), width: 80)
-        let graph = try ModelGraph.parse(json: #"{"inputs":[{"name":"mel","shape":[80,1]}],"outputs":["drums"],"nodes":[{"name":"flat","op":"flatten","inputs":["mel"]},{"name":"drums","op":"dense","inputs":["flat"],"units":3,"activation":"sigmoid"}]}"#)
+        let channels = stack ? 2 : 1
+        let graph = try ModelGraph.parse(json: #"{"inputs":[{"name":"mel","shape":[80,"# + "\(channels)" + #"]}],"outputs":["drums"],"nodes":[{"name":"flat","op":"flatten","inputs":["mel"]},{"name":"drums","op":"dense","inputs":["flat"],"units":3,"activation":"sigmoid"}]}"#)
         var o = DetectorTaskOptions()
         o.cropFrames = frames; o.cropsPerEpoch = 2; o.gainRangeDB = 0...0
         let task = try EventTask(kind: .drums, graph: graph, features: normalised, training: [ex], validation: [ex], options: o)
@@ -87,6 +96,7 @@ import WhittleTrain
         #expect(zip(stem, expected).allSatisfy { abs($0 - $1) < 1e-4 })
         #expect(ex.features.values == raw.flatMap { $0 })
         // Without PCEN the crop is the plain frames.
+        guard !stack else { return }
         let plainTask = try EventTask(kind: .drums, graph: graph, features: plain, training: [ex], validation: [ex], options: o)
         let plainValues = try plainTask.trainingBatches(epoch: 0, seed: 1)[0].inputs["mel"]!.values
         #expect(zip(plainValues, raw.flatMap { $0 }).allSatisfy { abs($0 - $1) < 1e-4 })
@@ -112,7 +122,9 @@ import WhittleTrain
         }
         var custom = normalised
         custom.pcen = PCENSettings(timeConstant: 0.25, alpha: 0.9, delta: 1.5, root: 0.4, floor: 1e-5)
-        for f in [plain, normalised, custom] {
+        var stacked = normalised
+        stacked.pcen!.stack = true
+        for f in [plain, normalised, custom, stacked] {
             let path = try write(f)
             #expect(try DetectorEvaluation(ModelFile.read(path: path)).features == f)
             #expect(try NeuralDetectorSettings(metadata: Model.load(path: path).metadata, path: path).features == f)
