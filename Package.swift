@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "WhittleProfile", dependencies: ["WhittleNN", "WhittleEngine", "WhittleDSP"]),
         .target(name: "WhittleTrim", dependencies: ["WhittleTrain", "WhittleNN", "WhittleProfile"]),
         // Offline world: the detectors' training tasks (rendered data -> features and frame targets).
-        .target(name: "WhittleTasks", dependencies: ["WhittleTrain", "WhittleData", "WhittleEval", "WhittleDSP"]),
+        .target(name: "WhittleTasks", dependencies: ["WhittleTrain", "WhittleData", "WhittleEval", "WhittleDSP", "WhittleProcessors"]),
 
         .executableTarget(name: "whittle", dependencies: [
             "WhittleIO", "WhittleEngine", "WhittleData", "WhittleEval", "WhittleNN",

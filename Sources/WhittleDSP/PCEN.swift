@@ -54,7 +54,9 @@ public struct PCEN {
         for b in 0..<bands {
             let e = max(whittle_expf(v[b]) - 1, 0)
             let m = started ? state[b] + s * (e - state[b]) : e
-            state[b] = m
+            // An infinite band (a finite but absurd input overflowing the mel sum) must not leave the
+            // smoother at inf or NaN for good: that band's smoother starts again from zero.
+            state[b] = m.isFinite ? m : 0
             v[b] = whittle_powf(e / whittle_powf(floor + m, alpha) + delta, root) - offset
         }
         state[bands] = 1

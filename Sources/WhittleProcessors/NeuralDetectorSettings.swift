@@ -78,8 +78,9 @@ public struct NeuralDetectorSettings: Sendable {
     /// Pitch: the online tracker (metadata `pitch_tracking`); nil: the argmax of every frame.
     public var tracking: PitchTracker.Parameters?
 
-    /// The log-mel front end's optional `pcen` object (absent: plain log-mel).
-    static func pcen(_ value: Any?, path: String) throws(DetectorError) -> PCENSettings? {
+    /// The log-mel front end's optional `pcen` object (absent: plain log-mel). `whittle eval` reads
+    /// it with this too, so a file the engine refuses is refused offline alike.
+    public static func pcen(_ value: Any?, path: String) throws(DetectorError) -> PCENSettings? {
         guard let value else { return nil }
         guard let o = value as? [String: Any] else { throw DetectorError("\(path): features field 'pcen' must be a JSON object") }
         func number(_ key: String, _ fallback: Double, _ valid: ClosedRange<Double>) throws(DetectorError) -> Double {

@@ -1,5 +1,6 @@
 import Foundation
 import WhittleDSP
+import WhittleProcessors
 import WhittleTrain
 
 /// The front ends the shipped detectors use, and their `features` metadata (the JSON the engine's
@@ -57,12 +58,8 @@ public enum DetectorFrontEnd {
         case "logmel":
             var f = logMel(sampleRate: sampleRate, hop: hop, fftSize: Int(num("n_fft", 1024)), bands: Int(num("bands", 64)),
                            minHz: num("fmin", 30), maxHz: num("fmax", Double(sampleRate) / 2), compression: Float(num("compression", 1)))
-            if let p = o["pcen"] as? [String: Any] {
-                func n(_ k: String, _ d: Double) -> Double { (p[k] as? Double) ?? (p[k] as? Int).map(Double.init) ?? d }
-                let d = PCENSettings()
-                f.pcen = PCENSettings(timeConstant: n("time_constant", d.timeConstant), alpha: Float(n("alpha", Double(d.alpha))),
-                                      delta: Float(n("delta", Double(d.delta))), root: Float(n("root", Double(d.root))),
-                                      floor: Float(n("floor", Double(d.floor))), stack: (p["stack"] as? Bool) ?? false)
+            do { f.pcen = try NeuralDetectorSettings.pcen(o["pcen"], path: "model metadata") } catch {
+                throw CorpusError(description: error.description)
             }
             return f
         case "frames":
